@@ -1,0 +1,1 @@
+//! Consistency rules (勾稽关系) of schema.md.

@@ -1,0 +1,1 @@
+//! The gazetteer of administrative divisions.

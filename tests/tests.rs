@@ -1,0 +1,3 @@
+//! The one integration-test binary: modules by topic.
+
+mod seeds;
