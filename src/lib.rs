@@ -10,3 +10,4 @@ pub mod checks;
 pub mod gazetteer;
 pub mod parse;
 pub mod record;
+pub mod store;

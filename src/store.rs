@@ -1,0 +1,510 @@
+//! The sled store: records, raw source bytes, versions, agencies and rejected files.
+//!
+//! One `sled::Db` per process, one tree per kind, big-endian keys. sled is not the only copy of
+//! anything that matters: records can be rebuilt from the raw bytes (`nianbao reparse`) and the
+//! full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
+//! nothing of tantivy.
+
+use crate::record::Record;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Version of the store layout (trees, keys, value encodings). Bump when they change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds sled's lock on the database.
+    #[error("{path}: the archive is open in another process{holder}; stop it (e.g. `nianbao serve`) or pass another --data")]
+    Locked {
+        /// The database directory.
+        path: PathBuf,
+        /// ", held by …" when the holder file names it, else empty.
+        holder: String,
+    },
+    /// The stored schema version is not the one this program writes.
+    #[error("{path}: archive schema version {found}, this nianbao writes version {expected}; import into a new --data directory")]
+    SchemaMismatch {
+        /// The database directory.
+        path: PathBuf,
+        /// Version found on disk.
+        found: u32,
+        /// Version this program writes.
+        expected: u32,
+    },
+    /// sled failed.
+    #[error("{path}: storage error: {source}")]
+    Sled {
+        /// The database directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: sled::Error,
+    },
+    /// A stored value does not decode.
+    #[error("{path}: stored {what} {key} is corrupt: {reason}; run `nianbao reparse` to rebuild records from the raw texts")]
+    Corrupt {
+        /// The database directory.
+        path: PathBuf,
+        /// What kind of value.
+        what: &'static str,
+        /// Its key, readable.
+        key: String,
+        /// The decode error.
+        reason: String,
+    },
+    /// A record id that is not 16 hex digits.
+    #[error("invalid record id {0:?}: expected 16 hexadecimal digits")]
+    BadId(String),
+}
+
+/// Result alias of this module.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One version of an agency's report for one year, oldest first in [`Store::versions`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionEntry {
+    /// Record id.
+    pub id: String,
+    /// Import sequence number (larger = newer).
+    pub seq: u64,
+    /// Source file name.
+    pub file: String,
+}
+
+/// A file that could not be parsed into a record; its bytes are kept in the raw tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// Id derived from its bytes like a record id.
+    pub id: String,
+    /// Source file name.
+    pub file: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+/// What storing one record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// Same bytes were stored before: nothing changed.
+    Unchanged,
+    /// First report of its agency and year.
+    New,
+    /// Another file for the same agency and year: kept as the new current version.
+    NewVersion,
+}
+
+/// The open store. Cheap to share by reference; sled is internally synchronised.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    records: sled::Tree,
+    raw: sled::Tree,
+    versions: sled::Tree,
+    agencies: sled::Tree,
+    rejected: sled::Tree,
+    meta: sled::Tree,
+}
+
+const SCHEMA_KEY: &[u8] = b"schema_version";
+const HOLDER_FILE: &str = "holder";
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, with an explicit cache size.
+    pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store> {
+        let path = dir.to_path_buf();
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(cache_bytes)
+            .open()
+            .map_err(|e| match &e {
+                sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                    StoreError::Locked {
+                        holder: read_holder(&path),
+                        path: path.clone(),
+                    }
+                }
+                _ => StoreError::Sled {
+                    path: path.clone(),
+                    source: e,
+                },
+            })?;
+        let tree = |name: &str| {
+            db.open_tree(name).map_err(|source| StoreError::Sled {
+                path: path.clone(),
+                source,
+            })
+        };
+        let store = Store {
+            records: tree("records")?,
+            raw: tree("raw")?,
+            versions: tree("versions")?,
+            agencies: tree("agencies")?,
+            rejected: tree("rejected")?,
+            meta: tree("meta")?,
+            db,
+            path: path.clone(),
+        };
+        match store.meta.get(SCHEMA_KEY).map_err(|e| store.sled(e))? {
+            None => {
+                store
+                    .meta
+                    .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| store.sled(e))?;
+            }
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4]));
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::SchemaMismatch {
+                        path,
+                        found,
+                        expected: SCHEMA_VERSION,
+                    });
+                }
+            }
+        }
+        // Name this process as the holder so a second one can say who has the lock.
+        let _ = std::fs::write(
+            path.join(HOLDER_FILE),
+            format!(
+                "pid {} ({})",
+                std::process::id(),
+                std::env::args().collect::<Vec<_>>().join(" ")
+            ),
+        );
+        Ok(store)
+    }
+
+    fn sled(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn corrupt(&self, what: &'static str, key: &str, reason: impl ToString) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what,
+            key: key.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// The schema version on disk.
+    pub fn schema_version(&self) -> u32 {
+        SCHEMA_VERSION
+    }
+
+    /// Stores a parsed record with its source bytes: record, raw bytes, version list and the
+    /// agency's year map in one transaction, so a crash leaves all or none of them.
+    pub fn put(&self, record: &Record, raw: &[u8]) -> Result<PutOutcome> {
+        let key = id_key(&record.id)?;
+        if self.records.contains_key(key).map_err(|e| self.sled(e))? {
+            return Ok(PutOutcome::Unchanged);
+        }
+        let seq = self.db.generate_id().map_err(|e| self.sled(e))?;
+        let value = serde_json::to_vec(record).expect("a Record always serializes");
+        let vkey = version_key(record);
+        let entry = VersionEntry {
+            id: record.id.clone(),
+            seq,
+            file: record.source.file.clone(),
+        };
+        let agency_year = match (&record.agency, record.year) {
+            (Some(a), Some(y)) => Some((a.clone(), y)),
+            _ => None,
+        };
+        let result = (&self.records, &self.raw, &self.versions, &self.agencies).transaction(
+            |(records, raws, versions, agencies)| {
+                let mut list: Vec<VersionEntry> = match versions.get(&vkey)? {
+                    Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                let outcome = if list.is_empty() {
+                    PutOutcome::New
+                } else {
+                    PutOutcome::NewVersion
+                };
+                list.push(entry.clone());
+                versions.insert(vkey.as_slice(), serde_json::to_vec(&list).expect("serializes"))?;
+                records.insert(&key, value.as_slice())?;
+                raws.insert(&key, raw)?;
+                if let Some((agency, year)) = &agency_year {
+                    let mut years: BTreeMap<i32, String> = match agencies.get(agency.as_bytes())? {
+                        Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
+                        None => BTreeMap::new(),
+                    };
+                    years.insert(*year, entry.id.clone());
+                    agencies.insert(agency.as_bytes(), serde_json::to_vec(&years).expect("serializes"))?;
+                }
+                Ok::<_, ConflictableTransactionError<()>>(outcome)
+            },
+        );
+        result.map_err(|e| match e {
+            TransactionError::Storage(source) => self.sled(source),
+            TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
+        })
+    }
+
+    /// Replaces a stored record in place (reparse): same id, same versions.
+    pub fn replace(&self, record: &Record) -> Result<()> {
+        let key = id_key(&record.id)?;
+        let value = serde_json::to_vec(record).expect("a Record always serializes");
+        self.records.insert(key, value).map_err(|e| self.sled(e))?;
+        Ok(())
+    }
+
+    /// Keeps the bytes of a file that gave no record, with the reason, so nothing is lost.
+    pub fn put_rejected(&self, rejected: &Rejected, raw: &[u8]) -> Result<bool> {
+        let key = id_key(&rejected.id)?;
+        if self.rejected.contains_key(key).map_err(|e| self.sled(e))? {
+            return Ok(false);
+        }
+        let value = serde_json::to_vec(rejected).expect("serializes");
+        (&self.raw, &self.rejected)
+            .transaction(|(raws, rejects)| {
+                raws.insert(&key, raw)?;
+                rejects.insert(&key, value.as_slice())?;
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(source) => self.sled(source),
+                TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
+            })?;
+        Ok(true)
+    }
+
+    /// Drops a rejected entry (a later parser read the file).
+    pub fn remove_rejected(&self, id: &str) -> Result<()> {
+        self.rejected.remove(id_key(id)?).map_err(|e| self.sled(e))?;
+        Ok(())
+    }
+
+    /// One record by id.
+    pub fn record(&self, id: &str) -> Result<Option<Record>> {
+        let Ok(key) = id_key(id) else {
+            return Ok(None);
+        };
+        match self.records.get(key).map_err(|e| self.sled(e))? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|e| self.corrupt("record", id, e)),
+        }
+    }
+
+    /// The source bytes of a record or rejected file.
+    pub fn raw(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let Ok(key) = id_key(id) else {
+            return Ok(None);
+        };
+        Ok(self.raw.get(key).map_err(|e| self.sled(e))?.map(|v| v.to_vec()))
+    }
+
+    /// Whether a record with this id is stored.
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        let Ok(key) = id_key(id) else {
+            return Ok(false);
+        };
+        self.records.contains_key(key).map_err(|e| self.sled(e))
+    }
+
+    /// Every version of the report group the record belongs to, oldest first.
+    pub fn versions(&self, record: &Record) -> Result<Vec<VersionEntry>> {
+        match self.versions.get(version_key(record)).map_err(|e| self.sled(e))? {
+            None => Ok(Vec::new()),
+            Some(v) => serde_json::from_slice(&v).map_err(|e| self.corrupt("version list", &record.id, e)),
+        }
+    }
+
+    /// Ids of current records (the newest version of each agency and year), in key order.
+    pub fn current_ids(&self) -> impl Iterator<Item = Result<String>> + '_ {
+        self.versions.iter().filter_map(move |item| match item {
+            Err(e) => Some(Err(self.sled(e))),
+            Ok((_, v)) => match serde_json::from_slice::<Vec<VersionEntry>>(&v) {
+                Ok(list) => list.last().map(|e| Ok(e.id.clone())),
+                Err(e) => Some(Err(self.corrupt("version list", "?", e))),
+            },
+        })
+    }
+
+    /// Every stored record (all versions), in key order.
+    pub fn records(&self) -> impl Iterator<Item = Result<Record>> + '_ {
+        self.records.iter().map(move |item| {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            serde_json::from_slice(&v).map_err(|e| self.corrupt("record", &key_id(&k), e))
+        })
+    }
+
+    /// Agencies with their years → current record id, in name order.
+    pub fn agencies(&self) -> impl Iterator<Item = Result<(String, BTreeMap<i32, String>)>> + '_ {
+        self.agencies.iter().map(move |item| {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            let name = String::from_utf8_lossy(&k).into_owned();
+            let years = serde_json::from_slice(&v).map_err(|e| self.corrupt("agency", &name, e))?;
+            Ok((name, years))
+        })
+    }
+
+    /// One agency's years → current record id.
+    pub fn agency(&self, name: &str) -> Result<Option<BTreeMap<i32, String>>> {
+        match self.agencies.get(name.as_bytes()).map_err(|e| self.sled(e))? {
+            None => Ok(None),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|e| self.corrupt("agency", name, e)),
+        }
+    }
+
+    /// Files kept without a record.
+    pub fn rejected(&self) -> impl Iterator<Item = Result<Rejected>> + '_ {
+        self.rejected.iter().map(move |item| {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            serde_json::from_slice(&v).map_err(|e| self.corrupt("rejected entry", &key_id(&k), e))
+        })
+    }
+
+    /// Counts of stored records (all versions), current records, agencies and rejected files.
+    pub fn counts(&self) -> StoreCounts {
+        StoreCounts {
+            records: self.records.len() as u64,
+            current: self.versions.len() as u64,
+            agencies: self.agencies.len() as u64,
+            rejected: self.rejected.len() as u64,
+            raw: self.raw.len() as u64,
+        }
+    }
+
+    /// Bytes used on disk by the database.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    /// Makes every write so far durable.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(|e| self.sled(e))?;
+        Ok(())
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = self.db.flush();
+        let _ = std::fs::remove_file(self.path.join(HOLDER_FILE));
+    }
+}
+
+/// Sizes of the store's trees.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreCounts {
+    /// Stored records, every version.
+    pub records: u64,
+    /// Current records (one per agency and year, or per file without either).
+    pub current: u64,
+    /// Agencies.
+    pub agencies: u64,
+    /// Files kept without a record.
+    pub rejected: u64,
+    /// Raw sources kept.
+    pub raw: u64,
+}
+
+fn read_holder(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(HOLDER_FILE))
+        .map(|h| format!(", held by {}", h.trim()))
+        .unwrap_or_default()
+}
+
+/// Record id (16 hex digits) → 8-byte big-endian key.
+pub fn id_key(id: &str) -> Result<[u8; 8]> {
+    if id.len() != 16 {
+        return Err(StoreError::BadId(id.to_string()));
+    }
+    u64::from_str_radix(id, 16)
+        .map(|n| n.to_be_bytes())
+        .map_err(|_| StoreError::BadId(id.to_string()))
+}
+
+fn key_id(key: &[u8]) -> String {
+    match <[u8; 8]>::try_from(key) {
+        Ok(b) => format!("{:016x}", u64::from_be_bytes(b)),
+        Err(_) => String::from_utf8_lossy(key).into_owned(),
+    }
+}
+
+/// Groups versions by agency and year: `agency 0x00 year(u32 BE)`; a record without both is a
+/// group of its own: `0xFF id(u64 BE)`.
+fn version_key(record: &Record) -> Vec<u8> {
+    match (&record.agency, record.year) {
+        (Some(agency), Some(year)) => {
+            let mut k = agency.as_bytes().to_vec();
+            k.push(0);
+            k.extend_from_slice(&(year as u32).to_be_bytes());
+            k
+        }
+        _ => {
+            let mut k = vec![0xFF];
+            k.extend_from_slice(&id_key(&record.id).unwrap_or([0; 8]));
+            k
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, agency: &str, year: i32) -> Record {
+        Record {
+            id: id.into(),
+            agency: Some(agency.into()),
+            year: Some(year),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn put_is_idempotent_and_versions_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        let a = record("00000000000000a1", "某县教育局", 2023);
+        assert_eq!(store.put(&a, b"one").unwrap(), PutOutcome::New);
+        assert_eq!(store.put(&a, b"one").unwrap(), PutOutcome::Unchanged);
+        let b = record("00000000000000b2", "某县教育局", 2023);
+        assert_eq!(store.put(&b, b"two").unwrap(), PutOutcome::NewVersion);
+        let versions = store.versions(&b).unwrap();
+        assert_eq!(versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["00000000000000a1", "00000000000000b2"]);
+        let current: Vec<String> = store.current_ids().map(|r| r.unwrap()).collect();
+        assert_eq!(current, ["00000000000000b2"]);
+        assert_eq!(store.agency("某县教育局").unwrap().unwrap()[&2023], "00000000000000b2");
+        assert_eq!(store.raw("00000000000000a1").unwrap().unwrap(), b"one");
+        assert_eq!(store.counts().records, 2);
+    }
+
+    #[test]
+    fn second_open_names_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Store::open(dir.path(), 8 << 20).unwrap();
+        // sled takes an flock per open file, so a second open fails even within one process.
+        match Store::open(dir.path(), 8 << 20) {
+            Err(e @ StoreError::Locked { .. }) => {
+                assert!(e.to_string().contains("open in another process"), "{e}")
+            }
+            Err(e) => panic!("expected Locked, got {e}"),
+            Ok(_) => panic!("a second open of a held archive must fail"),
+        }
+    }
+
+    #[test]
+    fn bad_ids_are_errors_not_panics() {
+        assert!(id_key("xyz").is_err());
+        assert!(id_key("zzzzzzzzzzzzzzzz").is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        assert!(store.record("../../etc/passwd").unwrap().is_none());
+    }
+}
