@@ -5,7 +5,7 @@
 //! full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
 //! nothing of tantivy.
 
-use crate::record::Record;
+use crate::record::{Kind, Level, Record, Region};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
@@ -84,6 +84,21 @@ pub struct Rejected {
     pub file: String,
     /// Why it was rejected.
     pub reason: String,
+}
+
+/// What the store knows of one agency without loading its records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyEntry {
+    /// Statistics year → current record id.
+    pub years: BTreeMap<i32, String>,
+    /// Region of the newest report.
+    pub region: Region,
+    /// Level of the newest report.
+    pub level: Level,
+    /// Kind of the newest report.
+    pub kind: Option<Kind>,
+    /// Whether the agency's reports are generated demo data.
+    pub demo: bool,
 }
 
 /// What storing one record did.
@@ -218,6 +233,7 @@ impl Store {
             (Some(a), Some(y)) => Some((a.clone(), y)),
             _ => None,
         };
+        let (region, level, kind, demo) = (record.region.clone(), record.level, record.kind, record.demo);
         let result = (&self.records, &self.raw, &self.versions, &self.agencies).transaction(
             |(records, raws, versions, agencies)| {
                 let mut list: Vec<VersionEntry> = match versions.get(&vkey)? {
@@ -234,12 +250,19 @@ impl Store {
                 records.insert(&key, value.as_slice())?;
                 raws.insert(&key, raw)?;
                 if let Some((agency, year)) = &agency_year {
-                    let mut years: BTreeMap<i32, String> = match agencies.get(agency.as_bytes())? {
+                    let mut known: AgencyEntry = match agencies.get(agency.as_bytes())? {
                         Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
-                        None => BTreeMap::new(),
+                        None => AgencyEntry::default(),
                     };
-                    years.insert(*year, entry.id.clone());
-                    agencies.insert(agency.as_bytes(), serde_json::to_vec(&years).expect("serializes"))?;
+                    let newest = known.years.keys().next_back().is_none_or(|y| year >= y);
+                    known.years.insert(*year, entry.id.clone());
+                    if newest {
+                        known.region = region.clone();
+                        known.level = level;
+                        known.kind = kind;
+                        known.demo = demo;
+                    }
+                    agencies.insert(agency.as_bytes(), serde_json::to_vec(&known).expect("serializes"))?;
                 }
                 Ok::<_, ConflictableTransactionError<()>>(outcome)
             },
@@ -340,18 +363,18 @@ impl Store {
         })
     }
 
-    /// Agencies with their years → current record id, in name order.
-    pub fn agencies(&self) -> impl Iterator<Item = Result<(String, BTreeMap<i32, String>)>> + '_ {
+    /// Agencies with what the store knows of them, in name order.
+    pub fn agencies(&self) -> impl Iterator<Item = Result<(String, AgencyEntry)>> + '_ {
         self.agencies.iter().map(move |item| {
             let (k, v) = item.map_err(|e| self.sled(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
-            let years = serde_json::from_slice(&v).map_err(|e| self.corrupt("agency", &name, e))?;
-            Ok((name, years))
+            let entry = serde_json::from_slice(&v).map_err(|e| self.corrupt("agency", &name, e))?;
+            Ok((name, entry))
         })
     }
 
-    /// One agency's years → current record id.
-    pub fn agency(&self, name: &str) -> Result<Option<BTreeMap<i32, String>>> {
+    /// One agency: its years → current record id, region and level.
+    pub fn agency(&self, name: &str) -> Result<Option<AgencyEntry>> {
         match self.agencies.get(name.as_bytes()).map_err(|e| self.sled(e))? {
             None => Ok(None),
             Some(v) => serde_json::from_slice(&v)
@@ -480,7 +503,7 @@ mod tests {
         assert_eq!(versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["00000000000000a1", "00000000000000b2"]);
         let current: Vec<String> = store.current_ids().map(|r| r.unwrap()).collect();
         assert_eq!(current, ["00000000000000b2"]);
-        assert_eq!(store.agency("某县教育局").unwrap().unwrap()[&2023], "00000000000000b2");
+        assert_eq!(store.agency("某县教育局").unwrap().unwrap().years[&2023], "00000000000000b2");
         assert_eq!(store.raw("00000000000000a1").unwrap().unwrap(), b"one");
         assert_eq!(store.counts().records, 2);
     }
