@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod checks;
+pub mod demo;
 pub mod gazetteer;
 pub mod parse;
 pub mod record;
