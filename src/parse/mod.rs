@@ -1,1 +1,3 @@
 //! Parser.
+
+pub mod tables;
