@@ -109,6 +109,10 @@ fn seeds_pass_rules_1_to_4() {
         let name = report.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         let bytes = std::fs::read(&report).expect("seed is readable");
         let record = parse(&bytes, name).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            record.checks.iter().any(|c| c.rule == 1),
+            "{name}: rule 1 was not checked"
+        );
         let failed: Vec<String> = record
             .checks
             .iter()
