@@ -1,3 +1,4 @@
 //! The one integration-test binary: modules by topic.
 
+mod fixtures;
 mod seeds;
