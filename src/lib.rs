@@ -8,5 +8,6 @@
 
 pub mod checks;
 pub mod gazetteer;
+pub mod index;
 pub mod parse;
 pub mod record;
