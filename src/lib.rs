@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod demo;
 pub mod gazetteer;
+pub mod index;
 pub mod parse;
 pub mod record;
 pub mod store;

@@ -1,0 +1,652 @@
+//! What a search asks for ([`SearchRequest`], [`Condition`], [`Sort`]) and how it becomes one
+//! tantivy BooleanQuery, built in code: user text is never handed to tantivy's QueryParser.
+//!
+//! `q` semantics: unquoted words must all appear (each term Must, the word's exact phrase a
+//! boosted Should); "quoted text" must appear as a phrase; `-word` excludes; `OR` between two
+//! items makes either enough. Nothing a user types is a syntax error. Calls the tokenizer and
+//! the schema's field handles; runs no search.
+
+use crate::index::schema::{self, Fields, SECTION_COUNT, STAT_KEYS};
+use crate::index::tokenizer::{query_words, Word};
+use crate::index::IndexError;
+use crate::record::{Kind, Level, Template};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::Bound;
+use std::str::FromStr;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::Term;
+
+/// Boost of a word's exact phrase over its terms found apart.
+const PHRASE_BOOST: f32 = 3.0;
+
+/// One search: text, filters, order and page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// User text: words, "phrases", -exclusions, OR.
+    pub q: String,
+    /// Exact agency name.
+    pub agency: Option<String>,
+    /// A province, city or county name (any level of the region path), or a path
+    /// `/山东省/淄博市`.
+    pub region: Option<String>,
+    /// Administrative level.
+    pub level: Option<Level>,
+    /// Government or department.
+    pub kind: Option<Kind>,
+    /// Table template.
+    pub template: Option<Template>,
+    /// First statistics year, inclusive.
+    pub year_from: Option<i32>,
+    /// Last statistics year, inclusive.
+    pub year_to: Option<i32>,
+    /// Statistic filters, all of which must hold.
+    pub conditions: Vec<Condition>,
+    /// Only reports with at least one failed consistency check.
+    pub failed_checks: bool,
+    /// Search only the narrative of section 1 ..= 6.
+    pub section: Option<u8>,
+    /// Only demonstration (`true`) or only real (`false`) reports; `None` for both.
+    pub demo: Option<bool>,
+    /// Order of the hits.
+    pub sort: Sort,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Hits to return; 0 gives only the total and the facets.
+    pub limit: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            agency: None,
+            region: None,
+            level: None,
+            kind: None,
+            template: None,
+            year_from: None,
+            year_to: None,
+            conditions: Vec::new(),
+            failed_checks: false,
+            section: None,
+            demo: None,
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
+/// Order of the hits. Relevance falls back to newest first when `q` has no word to rank by.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (newest first when `q` is empty).
+    #[default]
+    Relevance,
+    /// Newest statistics year first.
+    YearDesc,
+    /// Oldest statistics year first.
+    YearAsc,
+    /// Agency name, then newest first.
+    Agency,
+    /// By a statistic of [`STAT_KEYS`]; reports without it come last.
+    Stat {
+        /// The statistic key.
+        key: String,
+        /// Largest first.
+        descending: bool,
+    },
+}
+
+/// A comparison operator of a [`Condition`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `=` or `==`
+    Eq,
+    /// `!=` or `<>`
+    Ne,
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+}
+
+impl Op {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Ge => ">=",
+            Op::Gt => ">",
+        }
+    }
+}
+
+/// A statistic filter such as `requests.new.total>=5`. A report without that statistic never
+/// matches (not even `>=0`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// One of [`STAT_KEYS`].
+    pub key: String,
+    /// Comparison.
+    pub op: Op,
+    /// Right-hand side.
+    pub value: i64,
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}{}", self.key, self.op.symbol(), self.value)
+    }
+}
+
+/// Operators in the order they are tried (two-character ones first).
+const OPERATORS: [(&str, Op); 8] = [
+    (">=", Op::Ge),
+    ("<=", Op::Le),
+    ("!=", Op::Ne),
+    ("<>", Op::Ne),
+    ("==", Op::Eq),
+    ("=", Op::Eq),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+];
+
+impl FromStr for Condition {
+    type Err = IndexError;
+
+    fn from_str(text: &str) -> Result<Self, IndexError> {
+        let bad = |problem: String| IndexError::BadCondition {
+            text: text.to_string(),
+            problem,
+        };
+        let Some(at) = text.find(['<', '>', '=', '!']) else {
+            return Err(bad("no operator".into()));
+        };
+        let key = text[..at].trim();
+        let rest = &text[at..];
+        let Some((symbol, op)) = OPERATORS.iter().find(|(s, _)| rest.starts_with(s)) else {
+            let found: String = rest.chars().take(2).collect();
+            return Err(bad(format!("unknown operator \"{found}\"")));
+        };
+        if key.is_empty() {
+            return Err(bad("no statistic key before the operator".into()));
+        }
+        if !STAT_KEYS.contains(&key) {
+            return Err(IndexError::UnknownStatKey {
+                key: key.to_string(),
+            });
+        }
+        let value_text = rest[symbol.len()..].trim();
+        let value = value_text.parse::<i64>().map_err(|_| {
+            bad(format!(
+                "expected an integer after \"{symbol}\", found \"{value_text}\""
+            ))
+        })?;
+        Ok(Condition {
+            key: key.to_string(),
+            op: *op,
+            value,
+        })
+    }
+}
+
+/// One item of parsed user text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    /// An unquoted word: all its terms, its phrase ranks first.
+    Word(String),
+    /// A quoted phrase.
+    Phrase(String),
+}
+
+/// One clause of parsed user text: items joined by OR, possibly negated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Clause {
+    items: Vec<Item>,
+    negated: bool,
+}
+
+/// Split user text into clauses. Never fails: an unbalanced quote runs to the end, a lone `-`
+/// or a stray `OR` is ignored.
+fn parse_text(q: &str) -> Vec<Clause> {
+    // Raw pieces: (negated, item) and OR markers.
+    enum Piece {
+        Item(bool, Item),
+        Or,
+    }
+    let mut pieces = Vec::new();
+    let mut chars = q.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut negated = false;
+        if c == '-' {
+            chars.next();
+            negated = true;
+        }
+        match chars.peek() {
+            Some(&open) if is_open_quote(open) => {
+                chars.next();
+                let mut phrase = String::new();
+                for c in chars.by_ref() {
+                    if is_close_quote(c) {
+                        break;
+                    }
+                    phrase.push(c);
+                }
+                pieces.push(Piece::Item(negated, Item::Phrase(phrase)));
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || is_open_quote(c) {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                if !negated && word == "OR" {
+                    pieces.push(Piece::Or);
+                } else if !word.is_empty() {
+                    pieces.push(Piece::Item(negated, Item::Word(word)));
+                }
+            }
+        }
+    }
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut join_next = false;
+    for piece in pieces {
+        match piece {
+            Piece::Or => join_next = !clauses.is_empty(),
+            Piece::Item(negated, item) => {
+                match clauses.last_mut() {
+                    // OR joins positive items only; a negated item stands alone.
+                    Some(last) if join_next && !negated && !last.negated => last.items.push(item),
+                    _ => clauses.push(Clause {
+                        items: vec![item],
+                        negated,
+                    }),
+                }
+                join_next = false;
+            }
+        }
+    }
+    clauses
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '「' | '『')
+}
+
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '"' | '”' | '」' | '』')
+}
+
+/// Where words of `q` are looked for.
+struct TextTarget {
+    /// Fields a term may appear in (any of them).
+    fields: Vec<Field>,
+}
+
+/// The query of one item, or `None` when it has no searchable character.
+fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
+    let (text, is_phrase) = match item {
+        Item::Word(w) => (w.as_str(), false),
+        Item::Phrase(p) => (p.as_str(), true),
+    };
+    let words = query_words(text);
+    if words.is_empty() {
+        return None;
+    }
+    let phrase = phrase_query(&words, target);
+    if is_phrase || words.len() == 1 {
+        return Some(phrase);
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| (Occur::Must, term_in_any_field(&w.text, target)))
+        .collect();
+    clauses.push((
+        Occur::Should,
+        Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
+    ));
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// A term in any of the target fields.
+fn term_in_any_field(text: &str, target: &TextTarget) -> Box<dyn Query> {
+    let mut queries: Vec<Box<dyn Query>> = target
+        .fields
+        .iter()
+        .map(|&f| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, text),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>
+        })
+        .collect();
+    if queries.len() == 1 {
+        return queries.remove(0);
+    }
+    Box::new(BooleanQuery::union(queries))
+}
+
+/// The words as a phrase (at their compact positions) in any of the target fields; a single
+/// word is a term query.
+fn phrase_query(words: &[Word], target: &TextTarget) -> Box<dyn Query> {
+    if words.len() < 2 {
+        let text = words.first().map(|w| w.text.as_str()).unwrap_or_default();
+        return term_in_any_field(text, target);
+    }
+    let base = words.first().map(|w| w.position).unwrap_or(0);
+    let mut queries: Vec<Box<dyn Query>> = target
+        .fields
+        .iter()
+        .map(|&f| {
+            let terms = words
+                .iter()
+                .map(|w| (w.position - base, Term::from_field_text(f, &w.text)))
+                .collect();
+            Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>
+        })
+        .collect();
+    if queries.len() == 1 {
+        return queries.remove(0);
+    }
+    Box::new(BooleanQuery::union(queries))
+}
+
+/// The built query and whether it ranks by text.
+pub(crate) struct BuiltQuery {
+    /// The whole query: text clauses and filters.
+    pub query: Box<dyn Query>,
+    /// True when `q` gave at least one positive clause (relevance means something).
+    pub has_text: bool,
+    /// The field snippets are taken from.
+    pub snippet_field: Field,
+    /// The text clauses alone (for the snippet generator), if any.
+    pub text_query: Option<Box<dyn Query>>,
+}
+
+/// Build the query of a request. Errors only on typed parameters (an unknown statistic key,
+/// a section outside 1..=6), never on `q`.
+pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, IndexError> {
+    let target = match req.section {
+        Some(n) => {
+            let field = fields.section(n).ok_or(IndexError::BadSection {
+                section: n,
+                max: SECTION_COUNT,
+            })?;
+            TextTarget {
+                fields: vec![field],
+            }
+        }
+        None => TextTarget {
+            fields: vec![fields.narrative, fields.title, fields.agency_text],
+        },
+    };
+    let snippet_field = target.fields.first().copied().unwrap_or(fields.narrative);
+
+    let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut has_text = false;
+    for clause in parse_text(&req.q) {
+        let alternatives: Vec<Box<dyn Query>> = clause
+            .items
+            .iter()
+            .filter_map(|item| item_query(item, &target))
+            .collect();
+        let query: Box<dyn Query> = match alternatives.len() {
+            0 => continue,
+            1 => alternatives
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Box::new(EmptyQuery)),
+            _ => Box::new(BooleanQuery::union(alternatives)),
+        };
+        if clause.negated {
+            text_clauses.push((Occur::MustNot, query));
+        } else {
+            has_text = true;
+            text_clauses.push((Occur::Must, query));
+        }
+    }
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let text_query = if has_text {
+        let positive: Vec<Box<dyn Query>> = text_clauses
+            .iter()
+            .filter(|(occur, _)| *occur == Occur::Must)
+            .map(|(_, q)| q.box_clone())
+            .collect();
+        Some(Box::new(BooleanQuery::intersection(positive)) as Box<dyn Query>)
+    } else {
+        None
+    };
+    clauses.extend(text_clauses);
+    push_filters(req, fields, &mut clauses)?;
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        // Only exclusions (or nothing): start from every report.
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Ok(BuiltQuery {
+        query: Box::new(BooleanQuery::new(clauses)),
+        has_text,
+        snippet_field,
+        text_query,
+    })
+}
+
+fn exact(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
+    let term = |v: i64| Term::from_field_i64(field, v);
+    let lower = match from {
+        Bound::Included(v) => Bound::Included(term(v)),
+        Bound::Excluded(v) => Bound::Excluded(term(v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    let upper = match to {
+        Bound::Included(v) => Bound::Included(term(v)),
+        Bound::Excluded(v) => Bound::Excluded(term(v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+        // Every value: an open range on both sides still needs the field.
+        return Box::new(RangeQuery::new(
+            Bound::Included(term(i64::MIN)),
+            Bound::Unbounded,
+        ));
+    }
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+/// The filters of a request as Must clauses.
+fn push_filters(
+    req: &SearchRequest,
+    fields: &Fields,
+    clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+) -> Result<(), IndexError> {
+    let mut must = |q: Box<dyn Query>| clauses.push((Occur::Must, q));
+    if let Some(agency) = req
+        .agency
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        must(exact(fields.agency, agency));
+    }
+    if let Some(region) = req
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        if region.starts_with('/') {
+            match Facet::from_text(region) {
+                Ok(facet) => must(Box::new(TermQuery::new(
+                    Term::from_facet(fields.region, &facet),
+                    IndexRecordOption::Basic,
+                ))),
+                Err(_) => must(Box::new(EmptyQuery)),
+            }
+        } else {
+            must(exact(fields.region_name, region));
+        }
+    }
+    if let Some(level) = req.level {
+        must(exact(fields.level, schema::level_keyword(level)));
+    }
+    if let Some(kind) = req.kind {
+        must(exact(fields.kind, schema::kind_keyword(kind)));
+    }
+    if let Some(template) = req.template {
+        must(exact(fields.template, schema::template_keyword(template)));
+    }
+    if req.year_from.is_some() || req.year_to.is_some() {
+        let from = req
+            .year_from
+            .map_or(Bound::Unbounded, |y| Bound::Included(i64::from(y)));
+        let to = req
+            .year_to
+            .map_or(Bound::Unbounded, |y| Bound::Included(i64::from(y)));
+        must(i64_range(fields.year, from, to));
+    }
+    if let Some(demo) = req.demo {
+        must(Box::new(TermQuery::new(
+            Term::from_field_bool(fields.demo, demo),
+            IndexRecordOption::Basic,
+        )));
+    }
+    if req.failed_checks {
+        let field = fields
+            .stat("failed_checks")
+            .expect("failed_checks is one of STAT_KEYS");
+        must(i64_range(field, Bound::Included(1), Bound::Unbounded));
+    }
+    for condition in &req.conditions {
+        let field = fields
+            .stat(&condition.key)
+            .ok_or_else(|| IndexError::UnknownStatKey {
+                key: condition.key.clone(),
+            })?;
+        let v = condition.value;
+        let query = match condition.op {
+            Op::Lt => i64_range(field, Bound::Unbounded, Bound::Excluded(v)),
+            Op::Le => i64_range(field, Bound::Unbounded, Bound::Included(v)),
+            Op::Eq => i64_range(field, Bound::Included(v), Bound::Included(v)),
+            Op::Ge => i64_range(field, Bound::Included(v), Bound::Unbounded),
+            Op::Gt => i64_range(field, Bound::Excluded(v), Bound::Unbounded),
+            Op::Ne => Box::new(BooleanQuery::union(vec![
+                i64_range(field, Bound::Unbounded, Bound::Excluded(v)),
+                i64_range(field, Bound::Excluded(v), Bound::Unbounded),
+            ])),
+        };
+        must(query);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Word(w) => w.clone(),
+                Item::Phrase(p) => format!("\"{p}\""),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_splits_into_words_phrases_exclusions_and_or() {
+        let clauses = parse_text("建议提案 \"行政复议\" -诉讼 工信局 OR 发改委");
+        assert_eq!(clauses.len(), 4);
+        assert_eq!(words(&clauses[0].items), vec!["建议提案"]);
+        assert_eq!(words(&clauses[1].items), vec!["\"行政复议\""]);
+        assert!(clauses[2].negated);
+        assert_eq!(words(&clauses[3].items), vec!["工信局", "发改委"]);
+    }
+
+    #[test]
+    fn odd_text_never_fails() {
+        for q in [
+            "\"未闭合",
+            "-",
+            "OR OR",
+            "a OR",
+            "OR b",
+            ":()",
+            "-\"\"",
+            "。，、",
+            "“中文引号”",
+        ] {
+            let _ = parse_text(q);
+        }
+        assert!(parse_text("- OR OR -").iter().all(|c| c.items.len() == 1));
+    }
+
+    #[test]
+    fn condition_parses_and_round_trips() {
+        let c: Condition = "requests.new.total>=5".parse().expect("valid");
+        assert_eq!(c.op, Op::Ge);
+        assert_eq!(c.value, 5);
+        assert_eq!(c.to_string(), "requests.new.total>=5");
+        let c: Condition = " review.reconsideration.total > 0 ".parse().expect("valid");
+        assert_eq!(c.op, Op::Gt);
+        let c: Condition = "failed_checks!=0".parse().expect("valid");
+        assert_eq!(c.op, Op::Ne);
+    }
+
+    #[test]
+    fn bad_condition_names_the_problem() {
+        let err = "requests.nope>=1"
+            .parse::<Condition>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("requests.nope") && err.contains("requests.new.total"),
+            "{err}"
+        );
+        let err = "requests.new.total~1"
+            .parse::<Condition>()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no operator"), "{err}");
+        let err = "requests.new.total=>1"
+            .parse::<Condition>()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("integer"), "{err}");
+        let err = "requests.new.total>=x"
+            .parse::<Condition>()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"x\""), "{err}");
+    }
+}

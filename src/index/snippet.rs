@@ -1,0 +1,148 @@
+//! Highlighted snippets: tantivy's SnippetGenerator finds the best fragment (its length limit
+//! counts bytes); this module merges touching highlights so 建议提案 comes out as one
+//! `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One [`Snippets`] per
+//! request. Calls tantivy's snippet module only.
+
+use std::ops::Range;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::Searcher;
+
+/// Fragment length in bytes (≈ 150 Chinese characters).
+pub const SNIPPET_BYTES: usize = 450;
+
+/// Makes the snippets of one request.
+pub(crate) struct Snippets {
+    generator: Option<SnippetGenerator>,
+}
+
+impl Snippets {
+    /// A maker for `query`'s terms in `field`; without a query, snippets are openings.
+    pub fn new(
+        searcher: &Searcher,
+        query: Option<&dyn Query>,
+        field: Field,
+    ) -> tantivy::Result<Self> {
+        let generator = match query {
+            Some(query) => {
+                let mut generator = SnippetGenerator::create(searcher, query, field)?;
+                generator.set_max_num_chars(SNIPPET_BYTES);
+                Some(generator)
+            }
+            None => None,
+        };
+        Ok(Snippets { generator })
+    }
+
+    /// The snippet of `text` as HTML, or the start of `opening` when `text` has no term of the
+    /// query.
+    pub fn html(&self, text: &str, opening: &str) -> String {
+        if let Some(generator) = &self.generator {
+            let snippet = generator.snippet(text);
+            if !snippet.highlighted().is_empty() {
+                let range = snippet.fragment_range();
+                let mut html = String::new();
+                if range.start > 0 {
+                    html.push('…');
+                }
+                html.push_str(&highlight(snippet.fragment(), snippet.highlighted()));
+                if range.end < text.len() {
+                    html.push('…');
+                }
+                return html;
+            }
+        }
+        lead(opening)
+    }
+}
+
+/// The first [`SNIPPET_BYTES`] of `text` (at a char boundary), escaped, "…" when cut.
+pub fn lead(text: &str) -> String {
+    let text = text.trim();
+    if text.len() <= SNIPPET_BYTES {
+        return escape(text);
+    }
+    let mut end = SNIPPET_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut html = escape(&text[..end]);
+    html.push('…');
+    html
+}
+
+/// `fragment` escaped, with the merged `ranges` in `<b>…</b>`.
+fn highlight(fragment: &str, ranges: &[Range<usize>]) -> String {
+    let mut html = String::new();
+    let mut at = 0;
+    for range in merge(ranges) {
+        let (Some(before), Some(marked)) = (
+            fragment.get(at..range.start),
+            fragment.get(range.start..range.end),
+        ) else {
+            continue;
+        };
+        html.push_str(&escape(before));
+        html.push_str("<b>");
+        html.push_str(&escape(marked));
+        html.push_str("</b>");
+        at = range.end;
+    }
+    html.push_str(&escape(fragment.get(at..).unwrap_or_default()));
+    html
+}
+
+/// Sort the ranges and join those that overlap or touch.
+fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in sorted {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn touching_ranges_merge() {
+        let text = "办理建议提案共9件";
+        let start = text.find("建议").unwrap_or(0);
+        let mid = text.find("提案").unwrap_or(0);
+        let end = mid + "提案".len();
+        let html = highlight(text, &[start..mid, mid..end]);
+        assert_eq!(html, "办理<b>建议提案</b>共9件");
+    }
+
+    #[test]
+    fn escaping_and_lead() {
+        assert_eq!(escape("<a&b>"), "&lt;a&amp;b&gt;");
+        let long = "公".repeat(200);
+        let lead = lead(&long);
+        assert!(lead.ends_with('…'));
+        assert!(lead.len() <= SNIPPET_BYTES + '…'.len_utf8());
+    }
+}
