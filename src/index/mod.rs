@@ -1016,6 +1016,14 @@ mod tests {
     }
 
     #[test]
+    fn index_is_shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<FullTextIndex>();
+        fn assert_send<T: Send>() {}
+        assert_send::<IndexWriterHandle>();
+    }
+
+    #[test]
     fn every_error_renders_its_message() {
         let path = PathBuf::from("/data/index");
         let errors = vec![
