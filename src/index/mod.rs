@@ -361,13 +361,13 @@ impl FullTextIndex {
         let mut ids = Vec::with_capacity(matches.len());
         for m in &matches {
             let segment = m.addr.segment_ord;
-            if !columns.contains_key(&segment) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(segment) {
                 let column = searcher
                     .segment_reader(segment)
                     .fast_fields()
                     .str(schema::names::ID)
                     .map_err(|e| self.tantivy_error(e))?;
-                columns.insert(segment, column);
+                slot.insert(column);
             }
             if let Some(Some(column)) = columns.get(&segment) {
                 if let Some(id) = str_at(column, m.addr.doc_id) {
@@ -513,7 +513,7 @@ fn facets(tally: Tally) -> Facets {
         list
     }
     let mut years: Vec<(i64, u64)> = tally.year.into_iter().collect();
-    years.sort_by(|a, b| b.0.cmp(&a.0));
+    years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
     Facets {
         year: years
             .into_iter()
@@ -569,5 +569,535 @@ impl IndexWriterHandle {
         self.writer.commit().map_err(|e| self.tantivy_error(e))?;
         self.reader.reload().map_err(|e| self.tantivy_error(e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Applicants, Check, Level, Region, Requests, Section, Template};
+
+    /// A record with section 一 holding `text`.
+    fn report(id: &str, year: i32, text: &str) -> Record {
+        Record {
+            id: id.into(),
+            agency: Some(format!("测试{id}局")),
+            year: Some(year),
+            template: Template::T2021,
+            level: Level::County,
+            sections: vec![Section {
+                number: "一".into(),
+                heading: "总体情况".into(),
+                text: text.into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn with_new_requests(mut record: Record, total: i64) -> Record {
+        record.requests = Some(Requests {
+            new: Some(Applicants {
+                total: Some(total),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        record
+    }
+
+    fn index_of(records: &[Record]) -> (tempfile::TempDir, FullTextIndex) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = FullTextIndex::open(dir.path()).expect("open");
+        let mut writer = index.writer().expect("writer");
+        for record in records {
+            writer.add(record).expect("add");
+        }
+        writer.commit().expect("commit");
+        (dir, index)
+    }
+
+    fn query(q: &str) -> SearchRequest {
+        SearchRequest {
+            q: q.into(),
+            ..Default::default()
+        }
+    }
+
+    fn ids(results: &SearchResults) -> Vec<&str> {
+        results.hits.iter().map(|h| h.id.as_str()).collect()
+    }
+
+    fn search(index: &FullTextIndex, req: &SearchRequest) -> SearchResults {
+        index.search(req).expect("search")
+    }
+
+    fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn compound_word_finds_every_spelling_and_ranks_phrases_first() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "本年度共办理建议提案9件，均按期办结。"),
+            report("b", 2023, "本年度共办理建议、提案9件，均按期办结。"),
+            report("c", 2023, "本年度共办理人大代表建议和政协委员提案9件。"),
+            report("d", 2023, "本年度主动公开政府信息600条。"),
+        ]);
+        let results = search(&index, &query("建议提案"));
+        assert_eq!(results.total, 3, "{:?}", ids(&results));
+        let order = ids(&results);
+        assert_eq!(order.last(), Some(&"c"), "{order:?}");
+        assert!(!order.contains(&"d"));
+        let a = &results.hits[order.iter().position(|id| *id == "a").unwrap_or(0)];
+        assert!(a.snippet.contains("<b>建议提案</b>"), "{}", a.snippet);
+
+        let phrase = search(&index, &query("\"建议提案\""));
+        assert_eq!(sorted(ids(&phrase)), vec!["a", "b"]);
+        let split = search(&index, &query("人大代表建议和政协委员提案"));
+        assert_eq!(ids(&split), vec!["c"]);
+    }
+
+    #[test]
+    fn words_inside_longer_words_and_sentences_bound_phrases() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "依据中华人民共和国政府信息公开条例开展工作。"),
+            report("b", 2023, "我们认真办理建议。提案工作另行报告。"),
+            report("c", 2023, "区工信局认真落实政务公开要求。"),
+        ]);
+        assert_eq!(ids(&search(&index, &query("人民共和国"))), vec!["a"]);
+        assert_eq!(
+            ids(&search(&index, &query("\"建议提案\""))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(ids(&search(&index, &query("建议 提案"))), vec!["b"]);
+        assert_eq!(ids(&search(&index, &query("区工信局"))), vec!["c"]);
+        assert_eq!(ids(&search(&index, &query("\"区工信局\""))), vec!["c"]);
+    }
+
+    #[test]
+    fn exclusion_and_or() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "本年度收到行政复议申请1件。"),
+            report("b", 2023, "本年度发生行政诉讼案件1件。"),
+            report("c", 2023, "本年度行政复议和行政诉讼均为零。"),
+        ]);
+        let excluded = search(&index, &query("行政复议 -行政诉讼"));
+        assert_eq!(ids(&excluded), vec!["a"]);
+        let either = search(&index, &query("行政复议 OR 行政诉讼"));
+        assert_eq!(sorted(ids(&either)), vec!["a", "b", "c"]);
+        let only_exclusion = search(&index, &query("-行政复议"));
+        assert_eq!(ids(&only_exclusion), vec!["b"]);
+    }
+
+    #[test]
+    fn filters_year_statistic_failed_checks_section_region() {
+        let mut a = with_new_requests(report("a", 2022, "收到申请。"), 3);
+        a.region = Region {
+            province: Some("山东省".into()),
+            city: Some("淄博市".into()),
+            county: Some("高青县".into()),
+            code: None,
+        };
+        let mut b = with_new_requests(report("b", 2023, "收到申请。"), 0);
+        b.checks.push(Check {
+            rule: 1,
+            passed: false,
+            ..Default::default()
+        });
+        b.region.province = Some("河北省".into());
+        let mut c = report("c", 2024, "没有表格。");
+        c.sections.push(Section {
+            number: "五".into(),
+            heading: "存在的主要问题及改进情况".into(),
+            text: "网站栏目更新不及时。".into(),
+        });
+        let (_dir, index) = index_of(&[a, b, c]);
+
+        let year = |from, to| SearchRequest {
+            year_from: from,
+            year_to: to,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&search(&index, &year(Some(2023), Some(2023)))),
+            vec!["b"]
+        );
+        assert_eq!(
+            ids(&search(&index, &year(Some(2023), None))),
+            vec!["c", "b"]
+        );
+        assert_eq!(ids(&search(&index, &year(None, Some(2022)))), vec!["a"]);
+
+        let condition = |text: &str| SearchRequest {
+            conditions: vec![text.parse().expect("condition")],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&search(&index, &condition("requests.new.total>=1"))),
+            vec!["a"]
+        );
+        // A report without the table never matches, not even >= 0.
+        let at_least_zero = search(&index, &condition("requests.new.total>=0"));
+        assert_eq!(ids(&at_least_zero), vec!["b", "a"]);
+        assert_eq!(
+            ids(&search(&index, &condition("requests.new.total!=3"))),
+            vec!["b"]
+        );
+
+        let failed = SearchRequest {
+            failed_checks: true,
+            ..Default::default()
+        };
+        let failed = search(&index, &failed);
+        assert_eq!(ids(&failed), vec!["b"]);
+        assert!(failed.hits[0].failed_checks);
+
+        let in_section = |n| SearchRequest {
+            q: "网站".into(),
+            section: Some(n),
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &in_section(5))), vec!["c"]);
+        assert_eq!(search(&index, &in_section(1)).total, 0);
+        assert!(matches!(
+            index.search(&in_section(7)),
+            Err(IndexError::BadSection { section: 7, .. })
+        ));
+
+        let region = |r: &str| SearchRequest {
+            region: Some(r.into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &region("淄博市"))), vec!["a"]);
+        assert_eq!(ids(&search(&index, &region("高青县"))), vec!["a"]);
+        assert_eq!(ids(&search(&index, &region("/山东省/淄博市"))), vec!["a"]);
+        assert_eq!(search(&index, &region("北京市")).total, 0);
+    }
+
+    #[test]
+    fn facets_count_all_matches_and_limit_zero_counts_only() {
+        let mut records = vec![
+            report("a", 2022, "政务公开。"),
+            report("b", 2023, "政务公开。"),
+            report("c", 2023, "政务公开。"),
+        ];
+        records[0].region.province = Some("山东省".into());
+        records[1].region.province = Some("山东省".into());
+        records[2].template = Template::T2019;
+        records[2].agency = records[1].agency.clone();
+        let (_dir, index) = index_of(&records);
+        let req = SearchRequest {
+            q: "政务公开".into(),
+            limit: 0,
+            ..Default::default()
+        };
+        let results = search(&index, &req);
+        assert_eq!(results.total, 3);
+        assert!(results.hits.is_empty());
+        let f = &results.facets;
+        let pairs = |list: &[FacetCount]| -> Vec<(String, u64)> {
+            list.iter().map(|c| (c.value.clone(), c.count)).collect()
+        };
+        assert_eq!(pairs(&f.year), vec![("2023".into(), 2), ("2022".into(), 1)]);
+        assert_eq!(pairs(&f.province), vec![("山东省".into(), 2)]);
+        assert_eq!(pairs(&f.level), vec![("county".into(), 3)]);
+        assert_eq!(
+            pairs(&f.template),
+            vec![("2021".into(), 2), ("2019".into(), 1)]
+        );
+        assert_eq!(f.agency.first().map(|c| c.count), Some(2));
+    }
+
+    #[test]
+    fn sort_by_statistic_puts_absent_last() {
+        let (_dir, index) = index_of(&[
+            with_new_requests(report("a", 2022, "申请。"), 5),
+            report("b", 2024, "申请。"),
+            with_new_requests(report("c", 2023, "申请。"), 9),
+        ]);
+        let by = |descending| SearchRequest {
+            sort: Sort::Stat {
+                key: "requests.new.total".into(),
+                descending,
+            },
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &by(true))), vec!["c", "a", "b"]);
+        assert_eq!(ids(&search(&index, &by(false))), vec!["a", "c", "b"]);
+        let hit = &search(&index, &by(true)).hits[0];
+        assert_eq!(hit.figures.get("requests.new.total"), Some(&9));
+        let year_asc = SearchRequest {
+            sort: Sort::YearAsc,
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &year_asc)), vec!["a", "c", "b"]);
+        assert_eq!(
+            index.matching_ids(&by(true)).expect("ids"),
+            vec!["c", "a", "b"]
+        );
+        let unknown = SearchRequest {
+            sort: Sort::Stat {
+                key: "requests.nope".into(),
+                descending: true,
+            },
+            ..Default::default()
+        };
+        assert!(matches!(
+            index.search(&unknown),
+            Err(IndexError::UnknownStatKey { .. })
+        ));
+    }
+
+    #[test]
+    fn adding_the_same_id_twice_replaces_it() {
+        let (dir, index) =
+            index_of(&[report("a", 2022, "旧的文字。"), report("b", 2022, "别的。")]);
+        let mut writer = index.writer().expect("writer");
+        writer.add(&report("a", 2023, "新的文字。")).expect("add");
+        writer.commit().expect("commit");
+        assert_eq!(index.num_docs(), 2);
+        assert_eq!(search(&index, &query("旧的")).total, 0);
+        let hits = search(&index, &query("新的"));
+        assert_eq!(hits.hits.first().and_then(|h| h.year), Some(2023));
+        let expected: HashSet<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(index.ids().expect("ids"), expected);
+        writer.delete("b");
+        writer.commit().expect("commit");
+        assert_eq!(index.num_docs(), 1);
+        drop(writer);
+        drop(index);
+        // Reopening keeps the documents.
+        let index = FullTextIndex::open(dir.path()).expect("reopen");
+        assert_eq!(index.num_docs(), 1);
+    }
+
+    #[test]
+    fn empty_query_lists_newest_first_with_openings() {
+        let long = "本机关认真贯彻落实条例。".repeat(60);
+        let (_dir, index) = index_of(&[report("a", 2022, &long), report("b", 2024, "短<文>。")]);
+        let results = search(&index, &SearchRequest::default());
+        assert_eq!(ids(&results), vec!["b", "a"]);
+        assert_eq!(results.hits[0].snippet, "短&lt;文&gt;。");
+        assert!(results.hits[1].snippet.ends_with('…'));
+        assert!(results.hits[1].snippet.starts_with("本机关"));
+        let page = SearchRequest {
+            offset: 1,
+            limit: 5,
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &page)), vec!["a"]);
+    }
+
+    #[test]
+    fn long_text_snippet_is_cut_around_the_match() {
+        let text = format!(
+            "{}本年度办理建议提案9件。{}",
+            "前".repeat(400),
+            "后".repeat(400)
+        );
+        let (_dir, index) = index_of(&[report("a", 2022, &text)]);
+        let hit = &search(&index, &query("建议提案")).hits[0];
+        assert!(hit.snippet.starts_with('…') && hit.snippet.contains("<b>建议提案</b>"));
+        assert!(hit.snippet.len() < 600, "{}", hit.snippet.len());
+    }
+
+    #[test]
+    fn agencies_suggests_by_prefix_then_substring() {
+        let mut records = vec![
+            report("a", 2022, "。"),
+            report("b", 2023, "。"),
+            report("c", 2023, "。"),
+        ];
+        records[0].agency = Some("淄博市工业和信息化局".into());
+        records[1].agency = Some("淄博市工业和信息化局".into());
+        records[2].agency = Some("高青县工业和信息化局".into());
+        let (_dir, index) = index_of(&records);
+        assert_eq!(
+            index.agencies("淄博", 10),
+            vec![("淄博市工业和信息化局".to_string(), 2)]
+        );
+        let all = index.agencies("工业", 10);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].1, 2);
+        assert_eq!(index.agencies("", 1).len(), 1);
+        let exact = SearchRequest {
+            agency: Some("高青县工业和信息化局".into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &exact)), vec!["c"]);
+    }
+
+    #[test]
+    fn index_of_another_version_is_stale_and_can_be_recreated() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("index");
+        drop(FullTextIndex::open(&path).expect("create"));
+        std::fs::write(
+            path.join(VERSION_FILE),
+            r#"{"schema":0,"dictionary":"old"}"#,
+        )
+        .expect("write");
+        let err = FullTextIndex::open(&path).expect_err("stale");
+        assert!(matches!(err, IndexError::Stale { .. }), "{err}");
+        let index = FullTextIndex::recreate(&path).expect("recreate");
+        assert_eq!(index.num_docs(), 0);
+        drop(index);
+        assert!(FullTextIndex::open(&path).is_ok());
+    }
+
+    /// The five seed records from their expected.json (over a default record), each with a
+    /// short narrative of our own; empty when the seeds are not there.
+    pub(super) fn seed_records() -> Vec<Record> {
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/seeds");
+        let Ok(entries) = std::fs::read_dir(seeds) else {
+            return Vec::new();
+        };
+        let mut records = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let Some(stem) = name.strip_suffix(".expected.json") else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).expect("read seed");
+            let seed: serde_json::Value = serde_json::from_str(&text).expect("seed json");
+            let mut value = serde_json::to_value(Record::default()).expect("default record");
+            if let (Some(into), Some(from)) = (value.as_object_mut(), seed.as_object()) {
+                for (k, v) in from.iter().filter(|(k, _)| !k.starts_with('_')) {
+                    into.insert(k.clone(), v.clone());
+                }
+            }
+            let mut record: Record = serde_json::from_value(value).expect("seed record");
+            record.id = stem.into();
+            // Narrative of our own, not the seed's text.
+            record.sections = vec![Section {
+                number: "一".into(),
+                heading: "总体情况".into(),
+                text: "本机关持续推进政务公开工作。".into(),
+            }];
+            records.push(record);
+        }
+        records
+    }
+
+    #[test]
+    fn seeds_index_and_filter() {
+        let records = seed_records();
+        if records.is_empty() {
+            return;
+        }
+        assert_eq!(records.len(), 5);
+        let (_dir, index) = index_of(&records);
+        let all = search(&index, &query("政务公开"));
+        assert_eq!(all.total, 5);
+        let expected_new = records
+            .iter()
+            .filter(|r| stat_value(r, "requests.new.total").is_some_and(|v| v >= 1))
+            .count();
+        let req = SearchRequest {
+            conditions: vec!["requests.new.total>=1".parse().expect("condition")],
+            limit: 0,
+            ..Default::default()
+        };
+        assert_eq!(search(&index, &req).total, expected_new);
+        let y2024 = SearchRequest {
+            year_from: Some(2024),
+            year_to: Some(2024),
+            ..Default::default()
+        };
+        let expected_2024 = records.iter().filter(|r| r.year == Some(2024)).count();
+        assert_eq!(search(&index, &y2024).total, expected_2024);
+        let shandong = all.facets.province.iter().map(|c| c.count).sum::<u64>();
+        assert!(shandong >= 1);
+    }
+
+    #[test]
+    fn index_is_shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<FullTextIndex>();
+        fn assert_send<T: Send>() {}
+        assert_send::<IndexWriterHandle>();
+    }
+
+    #[test]
+    fn every_error_renders_its_message() {
+        let path = PathBuf::from("/data/index");
+        let errors = vec![
+            IndexError::Io {
+                path: path.clone(),
+                source: std::io::Error::other("disk full"),
+            },
+            IndexError::Tantivy {
+                path: path.clone(),
+                source: TantivyError::InvalidArgument("bad".into()),
+            },
+            IndexError::Stale {
+                path: path.clone(),
+                found: "schema 0".into(),
+                expected: "schema 1".into(),
+            },
+            IndexError::WriterBusy { path: path.clone() },
+            IndexError::Corrupt {
+                path: path.clone(),
+                problem: "is empty".into(),
+            },
+            IndexError::UnknownStatKey { key: "x.y".into() },
+            IndexError::BadCondition {
+                text: "a~1".into(),
+                problem: "no operator".into(),
+            },
+            IndexError::BadSection { section: 9, max: 6 },
+        ];
+        for error in errors {
+            let message = error.to_string();
+            assert!(!message.ends_with('.'), "{message}");
+            assert!(
+                message.chars().next().is_some_and(|c| !c.is_uppercase()),
+                "{message}"
+            );
+            match error {
+                IndexError::UnknownStatKey { .. } => {
+                    assert!(message.contains("x.y") && message.contains("failed_checks"))
+                }
+                IndexError::Stale { .. } => assert!(message.contains("reindex")),
+                IndexError::BadSection { .. } => assert!(message.contains("1 to 6")),
+                _ => assert!(message.starts_with("/data/index") || message.contains("a~1")),
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_queries_never_fail() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "本年度办理建议提案9件。联系电话:0533-1234567。"),
+            report("b", 2022, "行政复议(1)件，行政诉讼0件。"),
+        ]);
+        let syntax = proptest::string::string_regex(
+            "[-\"“”:()（）OR 建议提案人大代表。、，,.!？*a-zA-Z0-9\\\\\t]{0,24}",
+        )
+        .expect("regex");
+        let strategy = prop_oneof![syntax, any::<String>()];
+        let mut runner = TestRunner::new(Config {
+            cases: 160,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |q| {
+                let req = SearchRequest {
+                    q: q.clone(),
+                    ..Default::default()
+                };
+                let result = index.search(&req);
+                prop_assert!(result.is_ok(), "{q:?}: {:?}", result.err());
+                prop_assert!(index.matching_ids(&req).is_ok());
+                Ok(())
+            })
+            .expect("no query fails");
     }
 }
