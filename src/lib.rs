@@ -6,6 +6,7 @@
 //! → [`store`] (sled) and [`index`] (tantivy + jieba) → [`archive`] (both together) → web / CLI.
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod checks;
 pub mod demo;
 pub mod gazetteer;

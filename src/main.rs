@@ -1,1 +1,27 @@
-fn main() {}
+//! The `nianbao` binary: parse the flags, run the command, print the error chain once.
+//!
+//! Exit codes: 0 success, 1 some inputs failed (e.g. a file could not be read), 2 the command
+//! could not run (usage error, archive locked …).
+
+mod cli;
+
+use clap::Parser;
+
+fn main() {
+    let args = cli::Cli::parse();
+    let code = match cli::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`nianbao export | head`) is not an error.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                std::process::exit(0);
+            }
+            eprintln!("nianbao: {err:#}");
+            2
+        }
+    };
+    std::process::exit(code);
+}

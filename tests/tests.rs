@@ -2,3 +2,5 @@
 
 mod fixtures;
 mod seeds;
+mod archive;
+mod util;

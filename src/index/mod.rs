@@ -564,6 +564,14 @@ impl IndexWriterHandle {
             .delete_term(Term::from_field_text(self.fields.id, id));
     }
 
+    /// Delete every document: a rebuild starts here.
+    pub fn delete_all(&mut self) -> Result<(), IndexError> {
+        self.writer
+            .delete_all_documents()
+            .map_err(|e| self.tantivy_error(e))?;
+        Ok(())
+    }
+
     /// Make every change so far durable and visible to searches.
     pub fn commit(&mut self) -> Result<(), IndexError> {
         self.writer.commit().map_err(|e| self.tantivy_error(e))?;

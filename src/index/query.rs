@@ -7,7 +7,7 @@
 //! the schema's field handles; runs no search.
 
 use crate::index::schema::{self, Fields, SECTION_COUNT, STAT_KEYS};
-use crate::index::tokenizer::{query_words, Word};
+use crate::index::tokenizer::{analyze, query_words, Word};
 use crate::index::IndexError;
 use crate::record::{Kind, Level, Template};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,9 @@ use tantivy::Term;
 
 /// Boost of a word's exact phrase over its terms found apart.
 const PHRASE_BOOST: f32 = 3.0;
+/// Further boost of a word found exactly as typed (建议提案, not only 建议、提案): exact
+/// phrases rank first.
+const EXACT_BOOST: f32 = 3.0;
 
 /// One search: text, filters, order and page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,6 +331,15 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
         Occur::Should,
         Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
     ));
+    // The word as jieba cuts it before compounds are split into their parts: a report that
+    // prints the compound itself (建议提案) outranks one that prints it punctuated (建议、提案).
+    let as_typed = analyze(text, false);
+    if as_typed.len() != words.len() {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(phrase_query(&as_typed, target), EXACT_BOOST)),
+        ));
+    }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 

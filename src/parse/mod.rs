@@ -73,6 +73,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     decode::decode_bytes(bytes).map_err(|p| ParseError::from_problem(p, UNNAMED))
 }
 
+/// The record id of a file: the first 16 hex digits of the SHA-256 of its bytes.
+pub fn source_id(bytes: &[u8]) -> String {
+    let sha256 = hex(&Sha256::digest(bytes));
+    sha256[..16].to_string()
+}
+
 /// Bytes of one report file + its file name → a Record, or an error naming the file.
 ///
 /// An error only when there is nothing to keep as a report (empty, binary, or text with no

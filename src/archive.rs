@@ -1,0 +1,806 @@
+//! The archive: the sled store and the full-text index opened together, and the read functions
+//! both front ends (web and CLI) use.
+//!
+//! Import writes the store first, then the index, so the index can always be rebuilt from the
+//! store; on open the two are compared and the difference repaired. Calls parse, checks, store
+//! and index; never web or cli.
+
+use crate::checks;
+use crate::index::{FullTextIndex, IndexError, SearchRequest, SearchResults};
+use crate::parse::{self, ParseError};
+use crate::record::{self, Check, Kind, Level, Record, Region};
+use crate::store::{AgencyEntry, PutOutcome, Rejected, Store, StoreError, VersionEntry};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// sled's page cache: explicit, because its default (1 GiB) is far more than we need.
+const STORE_CACHE_BYTES: u64 = 64 << 20;
+/// Files parsed in parallel and then stored in order, per step of an import.
+const IMPORT_CHUNK: usize = 256;
+/// Documents between index commits during an import (bounds memory and lost work on a crash).
+const COMMIT_EVERY: usize = 5_000;
+
+/// Everything that can go wrong in the archive.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// A file or directory could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// Writing an export failed (e.g. the reader went away).
+    #[error("export: {0}")]
+    Export(String),
+}
+
+/// Result alias of this module.
+pub type Result<T, E = ArchiveError> = std::result::Result<T, E>;
+
+/// Progress of a long operation; the CLI draws a bar, tests ignore it.
+pub trait Progress: Sync {
+    /// The operation starts with this many items and bytes (bytes 0 when unknown).
+    fn start(&self, _items: u64, _bytes: u64) {}
+    /// One item of this many bytes is done.
+    fn advance(&self, _bytes: u64) {}
+    /// The operation has finished.
+    fn finish(&self) {}
+}
+
+/// Progress that reports nothing.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Files seen.
+    pub files: u64,
+    /// New reports stored.
+    pub imported: u64,
+    /// Files whose bytes were already stored.
+    pub unchanged: u64,
+    /// Files stored as a newer version of an agency's report for a year.
+    pub new_versions: u64,
+    /// Of the imported and new versions, those stored with parser warnings.
+    pub with_warnings: u64,
+    /// Files that gave no record, with the reason (their bytes are kept when they could be read).
+    pub failed: Vec<Failure>,
+    /// Files in the given directories passed over because their extension is not a report's
+    /// (e.g. .json, .md, .png); files named one by one are always tried.
+    pub skipped: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// One file that gave no record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Failure {
+    /// The file.
+    pub file: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// State of the archive, for `nianbao verify`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerifyReport {
+    /// Store schema version.
+    pub schema_version: u32,
+    /// Record layout version.
+    pub record_version: u32,
+    /// Stored records (every version).
+    pub records: u64,
+    /// Current records (newest version per agency and year).
+    pub current: u64,
+    /// Agencies.
+    pub agencies: u64,
+    /// Files kept without a record.
+    pub rejected: u64,
+    /// Documents in the full-text index.
+    pub indexed: u64,
+    /// Current records the index lacks.
+    pub missing_from_index: Vec<String>,
+    /// Index documents that are not current records.
+    pub extra_in_index: Vec<String>,
+    /// Records whose raw bytes are missing.
+    pub missing_raw: Vec<String>,
+    /// Bytes on disk: store and index.
+    pub store_bytes: u64,
+    /// Bytes on disk of the full-text index.
+    pub index_bytes: u64,
+}
+
+impl VerifyReport {
+    /// True when store and index agree and nothing is missing.
+    pub fn is_consistent(&self) -> bool {
+        self.missing_from_index.is_empty() && self.extra_in_index.is_empty() && self.missing_raw.is_empty()
+    }
+}
+
+/// One report with what its page shows besides the record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportData {
+    /// The record.
+    pub record: Record,
+    /// The decoded source text that `record.cells` offsets refer to.
+    pub raw_text: String,
+    /// Every version of this agency's report for this year, oldest first.
+    pub versions: Vec<VersionEntry>,
+    /// Whether this record is the current version.
+    pub is_current: bool,
+}
+
+/// Key figures shown per year on an agency page and per hit.
+pub const KEY_FIGURES: [&str; 8] = [
+    "requests.new.total",
+    "requests.carried_over.total",
+    "requests.granted.total",
+    "requests.partly_granted.total",
+    "requests.total.total",
+    "requests.carried_forward.total",
+    "review.reconsideration.total",
+    "review.litigation_direct.total",
+];
+
+/// One year of an agency's history; `id` is `None` for a missing year (a gap).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyYear {
+    /// Statistics year.
+    pub year: i32,
+    /// Current record of that year, if any.
+    pub id: Option<String>,
+    /// Template of that report.
+    pub template: Option<record::Template>,
+    /// [`KEY_FIGURES`] → value, when printed.
+    pub figures: BTreeMap<String, i64>,
+    /// Ids of failed checks of that report.
+    pub failed_checks: Vec<String>,
+}
+
+/// One agency's reports over the years.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyHistory {
+    /// The agency.
+    pub agency: String,
+    /// Its region (newest report).
+    pub region: Region,
+    /// Its level.
+    pub level: Level,
+    /// Its kind.
+    pub kind: Option<Kind>,
+    /// Whether these are demo reports.
+    pub demo: bool,
+    /// Every year from the first to the last report, gaps included, oldest first.
+    pub years: Vec<AgencyYear>,
+    /// Rules 6 and 7 across consecutive years.
+    pub checks: Vec<Check>,
+}
+
+/// One agency in the browse listing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencySummary {
+    /// The agency.
+    pub agency: String,
+    /// Its region.
+    pub region: Region,
+    /// Its level.
+    pub level: Level,
+    /// Year → current record id.
+    pub years: BTreeMap<i32, String>,
+    /// Demo data.
+    pub demo: bool,
+}
+
+/// Output format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    /// One JSON record per line.
+    Jsonl,
+    /// One row per record, one column per schema key, UTF-8 with BOM.
+    Csv,
+}
+
+/// Column names of a CSV export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CsvHeaders {
+    /// Dotted schema keys.
+    #[default]
+    Keys,
+    /// The template's Chinese labels.
+    Chinese,
+}
+
+/// The archive in a data directory.
+pub struct Archive {
+    dir: PathBuf,
+    store: Store,
+    index: FullTextIndex,
+}
+
+impl Archive {
+    /// Opens (or creates) the archive in `dir`: the store in `dir/store`, the index in
+    /// `dir/search`. A stale index is rebuilt; a difference between store and index is repaired.
+    pub fn open(dir: &Path) -> Result<Archive> {
+        std::fs::create_dir_all(dir).map_err(|source| ArchiveError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let store = Store::open(&dir.join("store"), STORE_CACHE_BYTES)?;
+        let index_dir = dir.join("search");
+        let (index, rebuilt) = match FullTextIndex::open(&index_dir) {
+            Ok(index) => (index, false),
+            Err(IndexError::Stale { .. }) => (FullTextIndex::recreate(&index_dir)?, true),
+            Err(e) => return Err(e.into()),
+        };
+        let archive = Archive {
+            dir: dir.to_path_buf(),
+            store,
+            index,
+        };
+        if rebuilt {
+            archive.reindex(&Silent)?;
+        } else {
+            archive.repair()?;
+        }
+        Ok(archive)
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store, for read access by front ends that need more than the functions here.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Makes the index agree with the store's current records: adds what it lacks, removes what
+    /// is not current. Returns (added, removed).
+    pub fn repair(&self) -> Result<(usize, usize)> {
+        let current: HashSet<String> = self.store.current_ids().collect::<Result<_, _>>()?;
+        let indexed = self.index.ids()?;
+        let missing: Vec<&String> = current.iter().filter(|id| !indexed.contains(*id)).collect();
+        let extra: Vec<&String> = indexed.iter().filter(|id| !current.contains(*id)).collect();
+        if missing.is_empty() && extra.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut writer = self.index.writer()?;
+        for id in &extra {
+            writer.delete(id);
+        }
+        for id in &missing {
+            if let Some(record) = self.store.record(id)? {
+                writer.add(&record)?;
+            }
+        }
+        writer.commit()?;
+        Ok((missing.len(), extra.len()))
+    }
+
+    /// Imports files and directories (recursively): parse → store → index.
+    pub fn import(&self, paths: &[PathBuf], progress: &dyn Progress) -> Result<ImportSummary> {
+        let (files, skipped) = collect_files(paths)?;
+        let total_bytes: u64 = files.iter().map(|(_, size)| size).sum();
+        progress.start(files.len() as u64, total_bytes);
+        let mut summary = ImportSummary {
+            skipped,
+            ..ImportSummary::default()
+        };
+        let mut writer = self.index.writer()?;
+        let mut since_commit = 0usize;
+        for chunk in files.chunks(IMPORT_CHUNK) {
+            for (path, parsed) in parse_in_parallel(chunk) {
+                summary.files += 1;
+                let name = display_name(&path);
+                let bytes = match parsed {
+                    Err(reason) => {
+                        summary.failed.push(Failure { file: name, reason });
+                        progress.advance(0);
+                        continue;
+                    }
+                    Ok(ParsedFile { bytes, result }) => {
+                        summary.bytes += bytes.len() as u64;
+                        progress.advance(bytes.len() as u64);
+                        match result {
+                            Ok(record) => {
+                                let outcome = self.store.put(&record, &bytes)?;
+                                match outcome {
+                                    PutOutcome::Unchanged => summary.unchanged += 1,
+                                    PutOutcome::New | PutOutcome::NewVersion => {
+                                        if outcome == PutOutcome::New {
+                                            summary.imported += 1;
+                                        } else {
+                                            summary.new_versions += 1;
+                                        }
+                                        if !record.warnings.is_empty() {
+                                            summary.with_warnings += 1;
+                                        }
+                                        self.index_current(&mut writer, &record)?;
+                                        since_commit += 1;
+                                    }
+                                }
+                                if since_commit >= COMMIT_EVERY {
+                                    self.store.flush()?;
+                                    writer.commit()?;
+                                    since_commit = 0;
+                                }
+                                continue;
+                            }
+                            Err(e) => (bytes, e),
+                        }
+                    }
+                };
+                let (raw, error) = bytes;
+                let rejected = Rejected {
+                    id: parse::source_id(&raw),
+                    file: name.clone(),
+                    reason: error.to_string(),
+                };
+                self.store.put_rejected(&rejected, &raw)?;
+                summary.failed.push(Failure {
+                    file: name,
+                    reason: error.to_string(),
+                });
+            }
+        }
+        // Store first: a crash between the two leaves records the index lacks, which `repair`
+        // adds on the next open; never index entries without their record.
+        self.store.flush()?;
+        writer.commit()?;
+        progress.finish();
+        Ok(summary)
+    }
+
+    /// Indexes a newly stored record if it is the current version of its group, replacing the
+    /// version it supersedes.
+    fn index_current(&self, writer: &mut crate::index::IndexWriterHandle, record: &Record) -> Result<()> {
+        let versions = self.store.versions(record)?;
+        let Some(newest) = versions.last() else {
+            return Ok(());
+        };
+        for older in &versions[..versions.len() - 1] {
+            writer.delete(&older.id);
+        }
+        if newest.id == record.id {
+            writer.add(record)?;
+        }
+        Ok(())
+    }
+
+    /// Re-parses every stored raw text with this version of the parser and replaces the
+    /// records; files rejected before are tried again. Then reindexes.
+    pub fn reparse(&self, progress: &dyn Progress) -> Result<ImportSummary> {
+        let mut summary = ImportSummary::default();
+        let counts = self.store.counts();
+        progress.start(counts.records + counts.rejected, 0);
+        let ids: Vec<(String, String)> = self
+            .store
+            .records()
+            .map(|r| r.map(|r| (r.id, r.source.file)))
+            .collect::<Result<_, _>>()?;
+        for (id, file) in ids {
+            summary.files += 1;
+            let raw = self.store.raw(&id)?.unwrap_or_default();
+            progress.advance(raw.len() as u64);
+            match parse::parse(&raw, &file) {
+                Ok(mut record) => {
+                    record.id = id.clone();
+                    if !record.warnings.is_empty() {
+                        summary.with_warnings += 1;
+                    }
+                    self.store.replace(&record)?;
+                    summary.imported += 1;
+                }
+                Err(e) => summary.failed.push(Failure {
+                    file,
+                    reason: format!("{e} (the previous record is kept)"),
+                }),
+            }
+        }
+        let rejected: Vec<Rejected> = self.store.rejected().collect::<Result<_, _>>()?;
+        for entry in rejected {
+            summary.files += 1;
+            let raw = self.store.raw(&entry.id)?.unwrap_or_default();
+            progress.advance(raw.len() as u64);
+            if let Ok(record) = parse::parse(&raw, &entry.file) {
+                self.store.put(&record, &raw)?;
+                self.store.remove_rejected(&entry.id)?;
+                summary.imported += 1;
+            }
+        }
+        self.store.flush()?;
+        progress.finish();
+        self.reindex(&Silent)?;
+        Ok(summary)
+    }
+
+    /// Rebuilds the full-text index from the stored current records.
+    pub fn reindex(&self, progress: &dyn Progress) -> Result<u64> {
+        let ids: Vec<String> = self.store.current_ids().collect::<Result<_, _>>()?;
+        progress.start(ids.len() as u64, 0);
+        let mut writer = self.index.writer()?;
+        writer.delete_all()?;
+        let mut n = 0;
+        for id in ids {
+            if let Some(record) = self.store.record(&id)? {
+                writer.add(&record)?;
+                n += 1;
+            }
+            progress.advance(0);
+        }
+        writer.commit()?;
+        progress.finish();
+        Ok(n)
+    }
+
+    /// Counts and consistency of store and index.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let counts = self.store.counts();
+        let current: HashSet<String> = self.store.current_ids().collect::<Result<_, _>>()?;
+        let indexed = self.index.ids()?;
+        let mut missing_from_index: Vec<String> = current.difference(&indexed).cloned().collect();
+        let mut extra_in_index: Vec<String> = indexed.difference(&current).cloned().collect();
+        missing_from_index.sort();
+        extra_in_index.sort();
+        let mut missing_raw = Vec::new();
+        for record in self.store.records() {
+            let record = record?;
+            if self.store.raw(&record.id)?.is_none() {
+                missing_raw.push(record.id);
+            }
+        }
+        Ok(VerifyReport {
+            schema_version: self.store.schema_version(),
+            record_version: record::RECORD_VERSION,
+            records: counts.records,
+            current: counts.current,
+            agencies: counts.agencies,
+            rejected: counts.rejected,
+            indexed: self.index.num_docs(),
+            missing_from_index,
+            extra_in_index,
+            missing_raw,
+            store_bytes: dir_size(&self.dir.join("store")),
+            index_bytes: dir_size(&self.dir.join("search")),
+        })
+    }
+
+    /// Ranked, filtered search with facets.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        Ok(self.index.search(request)?)
+    }
+
+    /// Agency names starting with `prefix` (for suggestions), with report counts.
+    pub fn suggest_agencies(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
+        self.index.agencies(prefix, limit)
+    }
+
+    /// One report with its raw text and versions; `None` for an unknown id.
+    pub fn report(&self, id: &str) -> Result<Option<ReportData>> {
+        let Some(record) = self.store.record(id)? else {
+            return Ok(None);
+        };
+        let raw = self.store.raw(id)?.unwrap_or_default();
+        let raw_text = parse::decode(&raw).map(|d| d.text).unwrap_or_default();
+        let versions = self.store.versions(&record)?;
+        let is_current = versions.last().is_none_or(|v| v.id == record.id);
+        Ok(Some(ReportData {
+            record,
+            raw_text,
+            versions,
+            is_current,
+        }))
+    }
+
+    /// The source bytes of a report, as imported.
+    pub fn raw(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.store.raw(id)?)
+    }
+
+    /// One agency's reports year by year, with gaps and the cross-year checks.
+    pub fn agency_history(&self, agency: &str) -> Result<Option<AgencyHistory>> {
+        let Some(entry) = self.store.agency(agency)? else {
+            return Ok(None);
+        };
+        let mut records = Vec::new();
+        for id in entry.years.values() {
+            if let Some(record) = self.store.record(id)? {
+                records.push(record);
+            }
+        }
+        let (Some(first), Some(last)) = (entry.years.keys().next(), entry.years.keys().next_back()) else {
+            return Ok(None);
+        };
+        let years = (*first..=*last)
+            .map(|year| {
+                let record = records.iter().find(|r| r.year == Some(year));
+                AgencyYear {
+                    year,
+                    id: record.map(|r| r.id.clone()),
+                    template: record.map(|r| r.template),
+                    figures: record.map(key_figures).unwrap_or_default(),
+                    failed_checks: record
+                        .map(|r| r.checks.iter().filter(|c| !c.passed).map(|c| c.id.clone()).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let refs: Vec<&Record> = records.iter().collect();
+        Ok(Some(AgencyHistory {
+            agency: agency.to_string(),
+            region: entry.region,
+            level: entry.level,
+            kind: entry.kind,
+            demo: entry.demo,
+            years,
+            checks: checks::check_history(&refs),
+        }))
+    }
+
+    /// Every agency with its region and years, in name order.
+    pub fn agencies(&self) -> Result<Vec<AgencySummary>> {
+        self.store
+            .agencies()
+            .map(|item| {
+                let (agency, AgencyEntry { years, region, level, demo, .. }) = item?;
+                Ok(AgencySummary {
+                    agency,
+                    region,
+                    level,
+                    years,
+                    demo,
+                })
+            })
+            .collect()
+    }
+
+    /// Streams every record matching `request` (all pages, in its order) to `out`.
+    /// Returns the number of records written.
+    pub fn export(
+        &self,
+        request: &SearchRequest,
+        format: ExportFormat,
+        headers: CsvHeaders,
+        out: &mut dyn Write,
+    ) -> Result<u64> {
+        let ids = self.index.matching_ids(request)?;
+        let mut export = Exporter::new(format, headers, out)?;
+        for id in ids {
+            if let Some(record) = self.store.record(&id)? {
+                export.write(&record)?;
+            }
+        }
+        export.finish()
+    }
+}
+
+/// Writes records one at a time as JSON Lines or CSV: the same code for the CLI and the web.
+pub struct Exporter<'a> {
+    format: ExportFormat,
+    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    out: Option<&'a mut dyn Write>,
+    written: u64,
+}
+
+impl<'a> Exporter<'a> {
+    /// Starts an export; a CSV gets its BOM and header row now.
+    pub fn new(format: ExportFormat, headers: CsvHeaders, out: &'a mut dyn Write) -> Result<Self> {
+        match format {
+            ExportFormat::Jsonl => Ok(Exporter {
+                format,
+                csv: None,
+                out: Some(out),
+                written: 0,
+            }),
+            ExportFormat::Csv => {
+                // A UTF-8 BOM so that Excel shows Chinese instead of mojibake.
+                out.write_all(b"\xEF\xBB\xBF").map_err(export_error)?;
+                let mut csv = csv::Writer::from_writer(out);
+                let names = record::columns().iter().map(|c| match headers {
+                    CsvHeaders::Keys => c.key.as_str(),
+                    CsvHeaders::Chinese => c.label_zh.as_str(),
+                });
+                csv.write_record(names).map_err(export_error)?;
+                Ok(Exporter {
+                    format,
+                    csv: Some(csv),
+                    out: None,
+                    written: 0,
+                })
+            }
+        }
+    }
+
+    /// Writes one record.
+    pub fn write(&mut self, record: &Record) -> Result<()> {
+        match self.format {
+            ExportFormat::Jsonl => {
+                let out = self.out.as_mut().expect("jsonl exporter has a writer");
+                serde_json::to_writer(&mut **out, record).map_err(export_error)?;
+                out.write_all(b"\n").map_err(export_error)?;
+            }
+            ExportFormat::Csv => {
+                let csv = self.csv.as_mut().expect("csv exporter has a writer");
+                csv.write_record(csv_row(record)).map_err(export_error)?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Flushes and returns the number of records written.
+    pub fn finish(mut self) -> Result<u64> {
+        if let Some(csv) = self.csv.as_mut() {
+            csv.flush().map_err(export_error)?;
+        }
+        if let Some(out) = self.out.as_mut() {
+            out.flush().map_err(export_error)?;
+        }
+        Ok(self.written)
+    }
+}
+
+fn export_error(e: impl std::fmt::Display) -> ArchiveError {
+    ArchiveError::Export(e.to_string())
+}
+
+/// A record as one CSV row in [`record::columns`] order; absent values are empty cells.
+pub fn csv_row(record: &Record) -> Vec<String> {
+    let flat: BTreeMap<String, serde_json::Value> = record.flatten().into_iter().collect();
+    let failed: Vec<&str> = record.checks.iter().filter(|c| !c.passed).map(|c| c.id.as_str()).collect();
+    record::columns()
+        .iter()
+        .map(|col| {
+            if col.key == "failed_checks" {
+                return failed.join(" ");
+            }
+            match flat.get(&col.key) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// [`KEY_FIGURES`] of a record, where printed.
+pub fn key_figures(record: &Record) -> BTreeMap<String, i64> {
+    KEY_FIGURES
+        .iter()
+        .filter_map(|key| record.get(key).and_then(|v| v.as_i64()).map(|v| (key.to_string(), v)))
+        .collect()
+}
+
+struct ParsedFile {
+    bytes: Vec<u8>,
+    result: std::result::Result<Record, ParseError>,
+}
+
+/// Reads and parses a chunk of files on every core; results come back in input order so that
+/// the newest of two versions in one import is always the later file.
+fn parse_in_parallel(chunk: &[(PathBuf, u64)]) -> Vec<(PathBuf, std::result::Result<ParsedFile, String>)> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunk.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<std::result::Result<ParsedFile, String>>> = Vec::new();
+    slots.resize_with(chunk.len(), || None);
+    let results = std::sync::Mutex::new(slots);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((path, _)) = chunk.get(i) else { break };
+                let parsed = match std::fs::read(path) {
+                    Err(e) => Err(format!("cannot read: {e}")),
+                    Ok(bytes) => {
+                        let result = parse::parse(&bytes, &display_name(path));
+                        Ok(ParsedFile { bytes, result })
+                    }
+                };
+                results.lock().expect("no worker panics while holding the lock")[i] = Some(parsed);
+            });
+        }
+    });
+    let slots = results.into_inner().expect("workers have finished");
+    chunk
+        .iter()
+        .zip(slots)
+        .map(|((path, _), slot)| (path.clone(), slot.unwrap_or_else(|| Err("not parsed".into()))))
+        .collect()
+}
+
+/// Extensions of files that may be reports, when walking a directory (lowercase; files without
+/// an extension are tried too).
+const REPORT_EXTENSIONS: [&str; 10] = ["txt", "text", "htm", "html", "shtml", "docx", "doc", "wps", "pdf", "md"];
+
+/// Files a directory walk passes over even with a report extension: notes beside a corpus.
+const NOT_REPORTS: [&str; 3] = ["readme.md", "readme.txt", "license.txt"];
+
+/// Every regular file below the given paths, sorted, with its size, and the number of files
+/// passed over in directories because they are not reports by their name.
+fn collect_files(paths: &[PathBuf]) -> Result<(Vec<(PathBuf, u64)>, u64)> {
+    let mut files = Vec::new();
+    let mut skipped = 0;
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| ArchiveError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files, &mut skipped)?;
+        } else {
+            files.push((path.clone(), meta.len()));
+        }
+    }
+    Ok((files, skipped))
+}
+
+fn may_be_report(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if NOT_REPORTS.contains(&name.as_str()) {
+        return false;
+    }
+    match path.extension() {
+        None => true,
+        Some(ext) => REPORT_EXTENSIONS.contains(&ext.to_string_lossy().to_lowercase().as_str()),
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64)>, skipped: &mut u64) -> Result<()> {
+    let io = |source| ArchiveError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        // Hidden files (.DS_Store, editor swap files) are not reports.
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let meta = entry.metadata().map_err(io)?;
+        if meta.is_dir() {
+            walk(&path, files, skipped)?;
+        } else if meta.is_file() && may_be_report(&path) {
+            files.push((path, meta.len()));
+        } else if meta.is_file() {
+            *skipped += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The name a record keeps of its file: the file name only, no directories of this machine.
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string_lossy().into_owned())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => total += dir_size(&entry.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
