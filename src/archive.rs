@@ -125,7 +125,9 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// True when store and index agree and nothing is missing.
     pub fn is_consistent(&self) -> bool {
-        self.missing_from_index.is_empty() && self.extra_in_index.is_empty() && self.missing_raw.is_empty()
+        self.missing_from_index.is_empty()
+            && self.extra_in_index.is_empty()
+            && self.missing_raw.is_empty()
     }
 }
 
@@ -366,7 +368,11 @@ impl Archive {
 
     /// Indexes a newly stored record if it is the current version of its group, replacing the
     /// version it supersedes.
-    fn index_current(&self, writer: &mut crate::index::IndexWriterHandle, record: &Record) -> Result<()> {
+    fn index_current(
+        &self,
+        writer: &mut crate::index::IndexWriterHandle,
+        record: &Record,
+    ) -> Result<()> {
         let versions = self.store.versions(record)?;
         let Some(newest) = versions.last() else {
             return Ok(());
@@ -521,7 +527,8 @@ impl Archive {
                 records.push(record);
             }
         }
-        let (Some(first), Some(last)) = (entry.years.keys().next(), entry.years.keys().next_back()) else {
+        let (Some(first), Some(last)) = (entry.years.keys().next(), entry.years.keys().next_back())
+        else {
             return Ok(None);
         };
         let years = (*first..=*last)
@@ -533,7 +540,13 @@ impl Archive {
                     template: record.map(|r| r.template),
                     figures: record.map(key_figures).unwrap_or_default(),
                     failed_checks: record
-                        .map(|r| r.checks.iter().filter(|c| !c.passed).map(|c| c.id.clone()).collect())
+                        .map(|r| {
+                            r.checks
+                                .iter()
+                                .filter(|c| !c.passed)
+                                .map(|c| c.id.clone())
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 }
             })
@@ -555,7 +568,16 @@ impl Archive {
         self.store
             .agencies()
             .map(|item| {
-                let (agency, AgencyEntry { years, region, level, demo, .. }) = item?;
+                let (
+                    agency,
+                    AgencyEntry {
+                        years,
+                        region,
+                        level,
+                        demo,
+                        ..
+                    },
+                ) = item?;
                 Ok(AgencySummary {
                     agency,
                     region,
@@ -660,7 +682,12 @@ fn export_error(e: impl std::fmt::Display) -> ArchiveError {
 /// A record as one CSV row in [`record::columns`] order; absent values are empty cells.
 pub fn csv_row(record: &Record) -> Vec<String> {
     let flat: BTreeMap<String, serde_json::Value> = record.flatten().into_iter().collect();
-    let failed: Vec<&str> = record.checks.iter().filter(|c| !c.passed).map(|c| c.id.as_str()).collect();
+    let failed: Vec<&str> = record
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.id.as_str())
+        .collect();
     record::columns()
         .iter()
         .map(|col| {
@@ -680,7 +707,12 @@ pub fn csv_row(record: &Record) -> Vec<String> {
 pub fn key_figures(record: &Record) -> BTreeMap<String, i64> {
     KEY_FIGURES
         .iter()
-        .filter_map(|key| record.get(key).and_then(|v| v.as_i64()).map(|v| (key.to_string(), v)))
+        .filter_map(|key| {
+            record
+                .get(key)
+                .and_then(|v| v.as_i64())
+                .map(|v| (key.to_string(), v))
+        })
         .collect()
 }
 
@@ -691,8 +723,12 @@ struct ParsedFile {
 
 /// Reads and parses a chunk of files on every core; results come back in input order so that
 /// the newest of two versions in one import is always the later file.
-fn parse_in_parallel(chunk: &[(PathBuf, u64)]) -> Vec<(PathBuf, std::result::Result<ParsedFile, String>)> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunk.len().max(1));
+fn parse_in_parallel(
+    chunk: &[(PathBuf, u64)],
+) -> Vec<(PathBuf, std::result::Result<ParsedFile, String>)> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(chunk.len().max(1));
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<std::result::Result<ParsedFile, String>>> = Vec::new();
     slots.resize_with(chunk.len(), || None);
@@ -709,7 +745,9 @@ fn parse_in_parallel(chunk: &[(PathBuf, u64)]) -> Vec<(PathBuf, std::result::Res
                         Ok(ParsedFile { bytes, result })
                     }
                 };
-                results.lock().expect("no worker panics while holding the lock")[i] = Some(parsed);
+                results
+                    .lock()
+                    .expect("no worker panics while holding the lock")[i] = Some(parsed);
             });
         }
     });
@@ -717,13 +755,20 @@ fn parse_in_parallel(chunk: &[(PathBuf, u64)]) -> Vec<(PathBuf, std::result::Res
     chunk
         .iter()
         .zip(slots)
-        .map(|((path, _), slot)| (path.clone(), slot.unwrap_or_else(|| Err("not parsed".into()))))
+        .map(|((path, _), slot)| {
+            (
+                path.clone(),
+                slot.unwrap_or_else(|| Err("not parsed".into())),
+            )
+        })
         .collect()
 }
 
 /// Extensions of files that may be reports, when walking a directory (lowercase; files without
 /// an extension are tried too).
-const REPORT_EXTENSIONS: [&str; 10] = ["txt", "text", "htm", "html", "shtml", "docx", "doc", "wps", "pdf", "md"];
+const REPORT_EXTENSIONS: [&str; 10] = [
+    "txt", "text", "htm", "html", "shtml", "docx", "doc", "wps", "pdf", "md",
+];
 
 /// Files a directory walk passes over even with a report extension: notes beside a corpus.
 const NOT_REPORTS: [&str; 3] = ["readme.md", "readme.txt", "license.txt"];
@@ -748,7 +793,10 @@ fn collect_files(paths: &[PathBuf]) -> Result<(Vec<(PathBuf, u64)>, u64)> {
 }
 
 fn may_be_report(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     if NOT_REPORTS.contains(&name.as_str()) {
         return false;
     }
@@ -763,7 +811,10 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64)>, skipped: &mut u64) -> Resul
         path: dir.to_path_buf(),
         source,
     };
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();

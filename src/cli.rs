@@ -242,7 +242,8 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn open_archive(data: &DataArgs) -> Result<Archive> {
-    Archive::open(&data.data).with_context(|| format!("cannot open the archive in {}", data.data.display()))
+    Archive::open(&data.data)
+        .with_context(|| format!("cannot open the archive in {}", data.data.display()))
 }
 
 fn parse(args: ParseArgs) -> Result<i32> {
@@ -259,7 +260,10 @@ fn parse(args: ParseArgs) -> Result<i32> {
                 continue;
             }
         };
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         match nianbao::parse::parse(&bytes, &name) {
             Err(e) => {
                 eprintln!("nianbao: {e}");
@@ -284,13 +288,25 @@ fn write_summary(out: &mut dyn Write, path: &str, r: &Record) -> Result<()> {
     let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
     writeln!(out, "{path}")?;
     writeln!(out, "  机关   {}", text(&r.agency))?;
-    writeln!(out, "  年度   {}", r.year.map_or("?".into(), |y| y.to_string()))?;
+    writeln!(
+        out,
+        "  年度   {}",
+        r.year.map_or("?".into(), |y| y.to_string())
+    )?;
     writeln!(out, "  标题   {}", text(&r.title))?;
     let region: Vec<&str> = [&r.region.province, &r.region.city, &r.region.county]
         .into_iter()
         .filter_map(|p| p.as_deref())
         .collect();
-    writeln!(out, "  地区   {}", if region.is_empty() { "?".into() } else { region.join(" ") })?;
+    writeln!(
+        out,
+        "  地区   {}",
+        if region.is_empty() {
+            "?".into()
+        } else {
+            region.join(" ")
+        }
+    )?;
     writeln!(
         out,
         "  层级   {}   类型 {}   模板 {}",
@@ -298,14 +314,27 @@ fn write_summary(out: &mut dyn Write, path: &str, r: &Record) -> Result<()> {
         r.kind.map_or("?".into(), |k| serde_plain(&k)),
         serde_plain(&r.template)
     )?;
-    writeln!(out, "  章节   {}", r.sections.iter().map(|s| format!("{}、{}", s.number, s.heading)).collect::<Vec<_>>().join(" | "))?;
+    writeln!(
+        out,
+        "  章节   {}",
+        r.sections
+            .iter()
+            .map(|s| format!("{}、{}", s.number, s.heading))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    )?;
     let figures = nianbao::archive::key_figures(r);
     if !figures.is_empty() {
         let shown: Vec<String> = figures.iter().map(|(k, v)| format!("{k}={v}")).collect();
         writeln!(out, "  数字   {}", shown.join(" "))?;
     }
     let failed: Vec<_> = r.checks.iter().filter(|c| !c.passed).collect();
-    writeln!(out, "  校验   {} 项，{} 项未通过", r.checks.len(), failed.len())?;
+    writeln!(
+        out,
+        "  校验   {} 项，{} 项未通过",
+        r.checks.len(),
+        failed.len()
+    )?;
     for c in failed {
         writeln!(out, "    ✗ {} {}", c.id, c.message)?;
     }
@@ -377,7 +406,10 @@ fn print_import_summary(s: &ImportSummary) {
         s.failed.len()
     );
     if s.skipped > 0 {
-        println!("{} files in the directories passed over: not reports by their extension", s.skipped);
+        println!(
+            "{} files in the directories passed over: not reports by their extension",
+            s.skipped
+        );
     }
     // Each reason names its file.
     for f in &s.failed {
@@ -385,11 +417,19 @@ fn print_import_summary(s: &ImportSummary) {
     }
 }
 
-fn request_from(query: &str, f: &FilterArgs, sort: Option<SortArg>, limit: usize) -> Result<SearchRequest> {
+fn request_from(
+    query: &str,
+    f: &FilterArgs,
+    sort: Option<SortArg>,
+    limit: usize,
+) -> Result<SearchRequest> {
     let conditions = f
         .conditions
         .iter()
-        .map(|c| c.parse::<Condition>().map_err(|e| anyhow::anyhow!("--where {c:?}: {e}")))
+        .map(|c| {
+            c.parse::<Condition>()
+                .map_err(|e| anyhow::anyhow!("--where {c:?}: {e}"))
+        })
         .collect::<Result<Vec<_>>>()?;
     let (year_from, year_to) = match f.year {
         Some(y) => (Some(y), Some(y)),
@@ -486,7 +526,10 @@ fn write_results(out: &mut dyn Write, results: &SearchResults) -> Result<()> {
         if counts.is_empty() {
             continue;
         }
-        let shown: Vec<String> = counts.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
+        let shown: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
         writeln!(out, "{name}: {}", shown.join("  "))?;
     }
     Ok(())
@@ -505,10 +548,13 @@ fn export(args: ExportArgs) -> Result<i32> {
     };
     let written = match &args.out {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
             let mut writer = std::io::BufWriter::new(file);
             let n = archive.export(&request, format, headers, &mut writer)?;
-            writer.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            writer
+                .flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
             n
         }
         None => {
@@ -543,24 +589,44 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("schema version   {} (records v{})", report.schema_version, report.record_version);
-        println!("records          {} ({} current, {} agencies)", report.records, report.current, report.agencies);
+        println!(
+            "schema version   {} (records v{})",
+            report.schema_version, report.record_version
+        );
+        println!(
+            "records          {} ({} current, {} agencies)",
+            report.records, report.current, report.agencies
+        );
         println!("rejected files   {}", report.rejected);
         println!("indexed          {}", report.indexed);
-        println!("on disk          store {} bytes, index {} bytes", report.store_bytes, report.index_bytes);
+        println!(
+            "on disk          store {} bytes, index {} bytes",
+            report.store_bytes, report.index_bytes
+        );
         println!("missing in index {}", report.missing_from_index.len());
         println!("extra in index   {}", report.extra_in_index.len());
         println!("missing raw text {}", report.missing_raw.len());
-        println!("{}", if report.is_consistent() { "consistent" } else { "INCONSISTENT" });
+        println!(
+            "{}",
+            if report.is_consistent() {
+                "consistent"
+            } else {
+                "INCONSISTENT"
+            }
+        );
     }
     Ok(if report.is_consistent() { 0 } else { 1 })
 }
 
 fn demo_corpus(args: DemoArgs) -> Result<i32> {
     if !(0.0..=1.0).contains(&args.broken_share) {
-        bail!("--broken-share: expected a number from 0 to 1, got {}", args.broken_share);
+        bail!(
+            "--broken-share: expected a number from 0 to 1, got {}",
+            args.broken_share
+        );
     }
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
     let options = nianbao::demo::DemoOptions {
         count: args.count,
         seed: args.seed,
@@ -570,7 +636,8 @@ fn demo_corpus(args: DemoArgs) -> Result<i32> {
     bar.start(args.count as u64, 0);
     for report in nianbao::demo::generate(&options) {
         let path = args.out.join(&report.file_name);
-        std::fs::write(&path, report.text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, report.text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         bar.advance(report.text.len() as u64);
     }
     bar.finish();

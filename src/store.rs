@@ -233,7 +233,12 @@ impl Store {
             (Some(a), Some(y)) => Some((a.clone(), y)),
             _ => None,
         };
-        let (region, level, kind, demo) = (record.region.clone(), record.level, record.kind, record.demo);
+        let (region, level, kind, demo) = (
+            record.region.clone(),
+            record.level,
+            record.kind,
+            record.demo,
+        );
         let result = (&self.records, &self.raw, &self.versions, &self.agencies).transaction(
             |(records, raws, versions, agencies)| {
                 let mut list: Vec<VersionEntry> = match versions.get(&vkey)? {
@@ -246,7 +251,10 @@ impl Store {
                     PutOutcome::NewVersion
                 };
                 list.push(entry.clone());
-                versions.insert(vkey.as_slice(), serde_json::to_vec(&list).expect("serializes"))?;
+                versions.insert(
+                    vkey.as_slice(),
+                    serde_json::to_vec(&list).expect("serializes"),
+                )?;
                 records.insert(&key, value.as_slice())?;
                 raws.insert(&key, raw)?;
                 if let Some((agency, year)) = &agency_year {
@@ -262,7 +270,10 @@ impl Store {
                         known.kind = kind;
                         known.demo = demo;
                     }
-                    agencies.insert(agency.as_bytes(), serde_json::to_vec(&known).expect("serializes"))?;
+                    agencies.insert(
+                        agency.as_bytes(),
+                        serde_json::to_vec(&known).expect("serializes"),
+                    )?;
                 }
                 Ok::<_, ConflictableTransactionError<()>>(outcome)
             },
@@ -303,7 +314,9 @@ impl Store {
 
     /// Drops a rejected entry (a later parser read the file).
     pub fn remove_rejected(&self, id: &str) -> Result<()> {
-        self.rejected.remove(id_key(id)?).map_err(|e| self.sled(e))?;
+        self.rejected
+            .remove(id_key(id)?)
+            .map_err(|e| self.sled(e))?;
         Ok(())
     }
 
@@ -325,7 +338,11 @@ impl Store {
         let Ok(key) = id_key(id) else {
             return Ok(None);
         };
-        Ok(self.raw.get(key).map_err(|e| self.sled(e))?.map(|v| v.to_vec()))
+        Ok(self
+            .raw
+            .get(key)
+            .map_err(|e| self.sled(e))?
+            .map(|v| v.to_vec()))
     }
 
     /// Whether a record with this id is stored.
@@ -338,9 +355,15 @@ impl Store {
 
     /// Every version of the report group the record belongs to, oldest first.
     pub fn versions(&self, record: &Record) -> Result<Vec<VersionEntry>> {
-        match self.versions.get(version_key(record)).map_err(|e| self.sled(e))? {
+        match self
+            .versions
+            .get(version_key(record))
+            .map_err(|e| self.sled(e))?
+        {
             None => Ok(Vec::new()),
-            Some(v) => serde_json::from_slice(&v).map_err(|e| self.corrupt("version list", &record.id, e)),
+            Some(v) => {
+                serde_json::from_slice(&v).map_err(|e| self.corrupt("version list", &record.id, e))
+            }
         }
     }
 
@@ -375,7 +398,11 @@ impl Store {
 
     /// One agency: its years → current record id, region and level.
     pub fn agency(&self, name: &str) -> Result<Option<AgencyEntry>> {
-        match self.agencies.get(name.as_bytes()).map_err(|e| self.sled(e))? {
+        match self
+            .agencies
+            .get(name.as_bytes())
+            .map_err(|e| self.sled(e))?
+        {
             None => Ok(None),
             Some(v) => serde_json::from_slice(&v)
                 .map(Some)
@@ -500,10 +527,16 @@ mod tests {
         let b = record("00000000000000b2", "某县教育局", 2023);
         assert_eq!(store.put(&b, b"two").unwrap(), PutOutcome::NewVersion);
         let versions = store.versions(&b).unwrap();
-        assert_eq!(versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["00000000000000a1", "00000000000000b2"]);
+        assert_eq!(
+            versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
+            ["00000000000000a1", "00000000000000b2"]
+        );
         let current: Vec<String> = store.current_ids().map(|r| r.unwrap()).collect();
         assert_eq!(current, ["00000000000000b2"]);
-        assert_eq!(store.agency("某县教育局").unwrap().unwrap().years[&2023], "00000000000000b2");
+        assert_eq!(
+            store.agency("某县教育局").unwrap().unwrap().years[&2023],
+            "00000000000000b2"
+        );
         assert_eq!(store.raw("00000000000000a1").unwrap().unwrap(), b"one");
         assert_eq!(store.counts().records, 2);
     }

@@ -10,14 +10,21 @@ use std::path::Path;
 
 fn seeded_archive(dir: &Path) -> Archive {
     let archive = Archive::open(dir).expect("archive opens");
-    let summary = archive.import(&seed_files(), &Silent).expect("seeds import");
+    let summary = archive
+        .import(&seed_files(), &Silent)
+        .expect("seeds import");
     assert_eq!(summary.imported, 5, "{summary:?}");
     assert!(summary.failed.is_empty(), "{summary:?}");
     archive
 }
 
 fn search(archive: &Archive, request: SearchRequest) -> SearchResults {
-    archive.search(&SearchRequest { limit: 20, ..request }).expect("search runs")
+    archive
+        .search(&SearchRequest {
+            limit: 20,
+            ..request
+        })
+        .expect("search runs")
 }
 
 /// The seed numbers (0–4) of the hits, in rank order.
@@ -27,7 +34,10 @@ fn seed_numbers(results: &SearchResults) -> Vec<usize> {
         .iter()
         .map(|h| {
             let agency = h.agency.as_deref().unwrap_or("");
-            SEED_AGENCIES.iter().position(|a| *a == agency).unwrap_or_else(|| panic!("unknown agency {agency}"))
+            SEED_AGENCIES
+                .iter()
+                .position(|a| *a == agency)
+                .unwrap_or_else(|| panic!("unknown agency {agency}"))
         })
         .collect()
 }
@@ -36,7 +46,13 @@ fn seed_numbers(results: &SearchResults) -> Vec<usize> {
 fn phrase_search_finds_punctuated_and_split_forms_and_ranks_exact_first() {
     let dir = tempfile::tempdir().unwrap();
     let archive = seeded_archive(dir.path());
-    let results = search(&archive, SearchRequest { q: "建议提案".into(), ..Default::default() });
+    let results = search(
+        &archive,
+        SearchRequest {
+            q: "建议提案".into(),
+            ..Default::default()
+        },
+    );
     let found = seed_numbers(&results);
     let mut sorted = found.clone();
     sorted.sort();
@@ -44,7 +60,10 @@ fn phrase_search_finds_punctuated_and_split_forms_and_ranks_exact_first() {
     assert_eq!(results.total, 4);
     // 000, 002 and 003 contain the phrase (建议提案 or 建议、提案); 004 only both words apart.
     assert_eq!(found[3], 4, "004 must rank last: {found:?}");
-    assert!(results.hits.iter().all(|h| h.snippet.contains("<b>")), "snippets highlight");
+    assert!(
+        results.hits.iter().all(|h| h.snippet.contains("<b>")),
+        "snippets highlight"
+    );
 }
 
 #[test]
@@ -52,14 +71,24 @@ fn filters_and_facets() {
     let dir = tempfile::tempdir().unwrap();
     let archive = seeded_archive(dir.path());
 
-    let by_year = search(&archive, SearchRequest { year_from: Some(2024), year_to: Some(2024), ..Default::default() });
+    let by_year = search(
+        &archive,
+        SearchRequest {
+            year_from: Some(2024),
+            year_to: Some(2024),
+            ..Default::default()
+        },
+    );
     let mut found = seed_numbers(&by_year);
     found.sort();
     assert_eq!(found, [0, 1, 3]);
 
     let stat = search(
         &archive,
-        SearchRequest { conditions: vec!["requests.new.total>=1".parse().unwrap()], ..Default::default() },
+        SearchRequest {
+            conditions: vec!["requests.new.total>=1".parse().unwrap()],
+            ..Default::default()
+        },
     );
     let mut found = seed_numbers(&stat);
     found.sort();
@@ -67,15 +96,37 @@ fn filters_and_facets() {
 
     let all = search(&archive, SearchRequest::default());
     assert_eq!(all.total, 5);
-    let years: BTreeMap<&str, u64> = all.facets.year.iter().map(|f| (f.value.as_str(), f.count)).collect();
-    assert_eq!(years, BTreeMap::from([("2022", 1), ("2023", 1), ("2024", 3)]));
-    let provinces: BTreeMap<&str, u64> = all.facets.province.iter().map(|f| (f.value.as_str(), f.count)).collect();
-    assert_eq!(provinces, BTreeMap::from([("山东省", 3), ("河北省", 1), ("河南省", 1)]));
+    let years: BTreeMap<&str, u64> = all
+        .facets
+        .year
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(
+        years,
+        BTreeMap::from([("2022", 1), ("2023", 1), ("2024", 3)])
+    );
+    let provinces: BTreeMap<&str, u64> = all
+        .facets
+        .province
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(
+        provinces,
+        BTreeMap::from([("山东省", 3), ("河北省", 1), ("河南省", 1)])
+    );
     // An empty query lists newest first.
     let newest: Vec<i32> = all.hits.iter().filter_map(|h| h.year).collect();
     assert!(newest.windows(2).all(|w| w[0] >= w[1]), "{newest:?}");
 
-    let region = search(&archive, SearchRequest { region: Some("淄博市".into()), ..Default::default() });
+    let region = search(
+        &archive,
+        SearchRequest {
+            region: Some("淄博市".into()),
+            ..Default::default()
+        },
+    );
     let mut found = seed_numbers(&region);
     found.sort();
     assert_eq!(found, [0, 2]);
@@ -86,19 +137,29 @@ fn reimport_changes_nothing_and_a_changed_file_is_a_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let archive = seeded_archive(dir.path());
     let again = archive.import(&seed_files(), &Silent).unwrap();
-    assert_eq!((again.imported, again.unchanged, again.new_versions), (0, 5, 0), "{again:?}");
+    assert_eq!(
+        (again.imported, again.unchanged, again.new_versions),
+        (0, 5, 0),
+        "{again:?}"
+    );
 
     // A corrected re-publication of 000: same agency and year, other bytes.
     let corrected = dir.path().join("000_corrected.txt");
     let mut bytes = std::fs::read(&seed_files()[0]).unwrap();
     bytes.extend_from_slice("\n（本报告于次年更正后重新发布。）\n".as_bytes());
     std::fs::write(&corrected, &bytes).unwrap();
-    let summary = archive.import(std::slice::from_ref(&corrected), &Silent).unwrap();
+    let summary = archive
+        .import(std::slice::from_ref(&corrected), &Silent)
+        .unwrap();
     assert_eq!(summary.new_versions, 1, "{summary:?}");
 
     let all = search(&archive, SearchRequest::default());
     assert_eq!(all.total, 5, "the older version leaves the index");
-    let current = all.hits.iter().find(|h| h.agency.as_deref() == Some(SEED_AGENCIES[0])).unwrap();
+    let current = all
+        .hits
+        .iter()
+        .find(|h| h.agency.as_deref() == Some(SEED_AGENCIES[0]))
+        .unwrap();
     let report = archive.report(&current.id).unwrap().unwrap();
     assert_eq!(report.versions.len(), 2);
     assert!(report.is_current);
@@ -111,10 +172,15 @@ fn reimport_changes_nothing_and_a_changed_file_is_a_new_version() {
 fn export_round_trips_as_jsonl_and_csv() {
     let dir = tempfile::tempdir().unwrap();
     let archive = seeded_archive(dir.path());
-    let request = SearchRequest { sort: Sort::Agency, ..Default::default() };
+    let request = SearchRequest {
+        sort: Sort::Agency,
+        ..Default::default()
+    };
 
     let mut jsonl = Vec::new();
-    let n = archive.export(&request, ExportFormat::Jsonl, CsvHeaders::Keys, &mut jsonl).unwrap();
+    let n = archive
+        .export(&request, ExportFormat::Jsonl, CsvHeaders::Keys, &mut jsonl)
+        .unwrap();
     assert_eq!(n, 5);
     for line in String::from_utf8(jsonl).unwrap().lines() {
         let back: Record = serde_json::from_str(line).unwrap();
@@ -123,8 +189,18 @@ fn export_round_trips_as_jsonl_and_csv() {
     }
 
     let mut csv_bytes = Vec::new();
-    archive.export(&request, ExportFormat::Csv, CsvHeaders::Keys, &mut csv_bytes).unwrap();
-    assert!(csv_bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM for Excel");
+    archive
+        .export(
+            &request,
+            ExportFormat::Csv,
+            CsvHeaders::Keys,
+            &mut csv_bytes,
+        )
+        .unwrap();
+    assert!(
+        csv_bytes.starts_with(b"\xEF\xBB\xBF"),
+        "CSV starts with a BOM for Excel"
+    );
     let mut reader = csv::Reader::from_reader(&csv_bytes[3..]);
     let headers = reader.headers().unwrap().clone();
     let mut rows = 0;
@@ -148,9 +224,15 @@ fn export_round_trips_as_jsonl_and_csv() {
     assert_eq!(rows, 5);
 
     let mut zh = Vec::new();
-    archive.export(&request, ExportFormat::Csv, CsvHeaders::Chinese, &mut zh).unwrap();
+    archive
+        .export(&request, ExportFormat::Csv, CsvHeaders::Chinese, &mut zh)
+        .unwrap();
     let zh = String::from_utf8(zh).unwrap();
-    assert!(zh.lines().next().unwrap().contains("本年新收政府信息公开申请数量-自然人"));
+    assert!(zh
+        .lines()
+        .next()
+        .unwrap()
+        .contains("本年新收政府信息公开申请数量-自然人"));
 }
 
 #[test]
@@ -159,23 +241,45 @@ fn cli_import_search_export() {
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
     let seeds = crate::util::seeds_dir();
-    let out = nianbao(dir.path(), &["import", seeds.to_str().unwrap(), "--data", data]);
+    let out = nianbao(
+        dir.path(),
+        &["import", seeds.to_str().unwrap(), "--data", data],
+    );
     let stdout = expect_code(&out, 0);
     assert!(stdout.contains("5 imported"), "{stdout}");
 
-    let out = nianbao(dir.path(), &["search", "建议提案", "--data", data, "--json"]);
+    let out = nianbao(
+        dir.path(),
+        &["search", "建议提案", "--data", data, "--json"],
+    );
     let results: serde_json::Value = serde_json::from_str(&expect_code(&out, 0)).unwrap();
     assert_eq!(results["total"], 4);
 
-    let out = nianbao(dir.path(), &["search", "--where", "requests.new.total>=1", "--data", data]);
+    let out = nianbao(
+        dir.path(),
+        &["search", "--where", "requests.new.total>=1", "--data", data],
+    );
     let text = expect_code(&out, 0);
-    assert!(text.contains("共 2 份报告") && text.contains("淄博市工业和信息化局") && text.contains("聊城市工业和信息化局"), "{text}");
+    assert!(
+        text.contains("共 2 份报告")
+            && text.contains("淄博市工业和信息化局")
+            && text.contains("聊城市工业和信息化局"),
+        "{text}"
+    );
 
-    let out = nianbao(dir.path(), &["search", "--where", "requests.nonsense>1", "--data", data]);
+    let out = nianbao(
+        dir.path(),
+        &["search", "--where", "requests.nonsense>1", "--data", data],
+    );
     assert_eq!(out.status.code(), Some(2), "a bad --where is a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("requests.nonsense"));
 
-    let out = nianbao(dir.path(), &["export", "--format", "csv", "--year", "2024", "--data", data]);
+    let out = nianbao(
+        dir.path(),
+        &[
+            "export", "--format", "csv", "--year", "2024", "--data", data,
+        ],
+    );
     let csv = expect_code(&out, 0);
     assert_eq!(csv.lines().count(), 4, "header + three 2024 reports");
 
@@ -189,7 +293,10 @@ fn cli_import_search_export() {
 fn second_process_gets_a_clear_lock_message() {
     let dir = tempfile::tempdir().unwrap();
     let _held = Archive::open(dir.path()).unwrap();
-    let out = nianbao(dir.path(), &["verify", "--data", dir.path().to_str().unwrap()]);
+    let out = nianbao(
+        dir.path(),
+        &["verify", "--data", dir.path().to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("open in another process"), "{stderr}");
@@ -206,12 +313,25 @@ fn import_survives_kill_9() {
     let count = 2000;
     let out = nianbao(
         dir.path(),
-        &["demo-corpus", "--count", &count.to_string(), "--seed", "7", "--out", corpus.to_str().unwrap()],
+        &[
+            "demo-corpus",
+            "--count",
+            &count.to_string(),
+            "--seed",
+            "7",
+            "--out",
+            corpus.to_str().unwrap(),
+        ],
     );
     expect_code(&out, 0);
 
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["import", corpus.to_str().unwrap(), "--data", data.to_str().unwrap()])
+        .args([
+            "import",
+            corpus.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -220,7 +340,9 @@ fn import_survives_kill_9() {
     let started = std::time::Instant::now();
     while started.elapsed() < std::time::Duration::from_secs(120) {
         std::thread::sleep(std::time::Duration::from_millis(200));
-        let stored = std::fs::read_dir(data.join("store")).map(|d| d.count()).unwrap_or(0);
+        let stored = std::fs::read_dir(data.join("store"))
+            .map(|d| d.count())
+            .unwrap_or(0);
         if stored > 0 && started.elapsed() > std::time::Duration::from_secs(3) {
             break;
         }
@@ -228,12 +350,26 @@ fn import_survives_kill_9() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
 
-    let out = nianbao(dir.path(), &["import", corpus.to_str().unwrap(), "--data", data.to_str().unwrap(), "--json"]);
+    let out = nianbao(
+        dir.path(),
+        &[
+            "import",
+            corpus.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--json",
+        ],
+    );
     let summary: serde_json::Value = serde_json::from_str(&expect_code(&out, 0)).unwrap();
-    let done = summary["imported"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap() + summary["new_versions"].as_u64().unwrap();
+    let done = summary["imported"].as_u64().unwrap()
+        + summary["unchanged"].as_u64().unwrap()
+        + summary["new_versions"].as_u64().unwrap();
     assert_eq!(done, count as u64, "{summary}");
 
-    let out = nianbao(dir.path(), &["verify", "--data", data.to_str().unwrap(), "--json"]);
+    let out = nianbao(
+        dir.path(),
+        &["verify", "--data", data.to_str().unwrap(), "--json"],
+    );
     let report: serde_json::Value = serde_json::from_str(&expect_code(&out, 0)).unwrap();
     assert_eq!(report["records"], count as u64, "{report}");
     assert_eq!(report["indexed"], report["current"], "{report}");

@@ -1,6 +1,6 @@
 //! The one integration-test binary: modules by topic.
 
+mod archive;
 mod fixtures;
 mod seeds;
-mod archive;
 mod util;

@@ -337,7 +337,10 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
     if as_typed.len() != words.len() {
         clauses.push((
             Occur::Should,
-            Box::new(BoostQuery::new(phrase_query(&as_typed, target), EXACT_BOOST)),
+            Box::new(BoostQuery::new(
+                phrase_query(&as_typed, target),
+                EXACT_BOOST,
+            )),
         ));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
