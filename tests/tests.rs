@@ -1,4 +1,5 @@
 //! The one integration-test binary: modules by topic.
 
 mod fixtures;
+mod parse_props;
 mod seeds;
