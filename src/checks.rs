@@ -1,9 +1,525 @@
-//! Consistency rules (勾稽关系) of schema.md.
-//! PLACEHOLDER until branch `tables` is merged: checks nothing.
+//! Consistency rules (勾稽关系) of `../shared/schema.md`: rules 1–5 on one record, rules 6–7
+//! across the years of one agency. Calls only `crate::record`; never changes a record.
+//!
+//! Absent is not 0. A check is emitted only when every term on both sides is present; a blank,
+//! `/` or unread value makes the rule skip that column or row rather than guess. Rule 2 sums the
+//! 办理结果 rows the record has (the 2021 template prints （六） as three rows, the 2019 one as a
+//! single row): a row that is there but has no value in the column skips that column.
+//!
+//! Keys: `left_keys`/`right_keys` are the dotted keys summed on each side; a key that is
+//! subtracted starts with `-`; in rules 6–7 each key is prefixed with its year (`2023:`).
 
-use crate::record::{Check, Record};
+use crate::record::{
+    applicant_label_zh, request_row_label_zh, review_column_label_zh, review_group_label_zh, Check,
+    Record, Requests, APPLICANT_COLUMNS, REQUEST_OUTCOME_ROWS, REQUEST_ROWS, REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+};
 
-/// Rules 1–5 for one record (placeholder: none).
-pub fn check_record(_record: &Record) -> Vec<Check> {
-    Vec::new()
+/// One term of a rule: its key and its value, if present.
+type Term = (String, Option<i64>);
+
+/// The applicant columns without 总计.
+const APPLICANT_PARTS: [&str; 6] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+];
+
+/// The sum of the terms, or `None` when any is absent (or there are none).
+fn sum(terms: &[Term]) -> Option<i64> {
+    if terms.is_empty() {
+        return None;
+    }
+    terms
+        .iter()
+        .try_fold(0i64, |acc, (_, v)| v.map(|v| acc.saturating_add(v)))
+}
+
+fn verdict(passed: bool) -> &'static str {
+    if passed {
+        "相等"
+    } else {
+        "不相等"
+    }
+}
+
+/// A check when both sides are complete; `describe(left, right)` writes the message body.
+fn check(
+    rule: u8,
+    id: String,
+    left: &[Term],
+    right: &[Term],
+    describe: impl Fn(i64, i64) -> String,
+) -> Option<Check> {
+    let l = sum(left)?;
+    let r = sum(right)?;
+    let passed = l == r;
+    Some(Check {
+        rule,
+        id,
+        passed,
+        left: l,
+        right: r,
+        left_keys: left.iter().map(|(k, _)| k.clone()).collect(),
+        right_keys: right.iter().map(|(k, _)| k.clone()).collect(),
+        message: format!("{}，{}", describe(l, r), verdict(passed)),
+    })
+}
+
+fn request_term(requests: &Requests, row: &str, col: &str) -> Term {
+    (
+        format!("requests.{row}.{col}"),
+        requests.row(row).and_then(|r| r.get(col)),
+    )
+}
+
+fn value(terms: &[Term], i: usize) -> String {
+    match terms.get(i).and_then(|(_, v)| *v) {
+        Some(v) => v.to_string(),
+        None => "空".to_string(),
+    }
+}
+
+/// Rules 1–5 of schema.md on one record (rule 5 compares `record.facts` with the tables).
+pub fn check_record(record: &Record) -> Vec<Check> {
+    let mut out = Vec::new();
+    if let Some(requests) = &record.requests {
+        rule_1(requests, &mut out);
+        rule_2(requests, &mut out);
+        rule_3(requests, &mut out);
+    }
+    rule_4(record, &mut out);
+    rule_5(record, &mut out);
+    out
+}
+
+/// new + carried_over = total + carried_forward, for every column.
+fn rule_1(requests: &Requests, out: &mut Vec<Check>) {
+    for col in APPLICANT_COLUMNS {
+        let left = [
+            request_term(requests, "new", col),
+            request_term(requests, "carried_over", col),
+        ];
+        let right = [
+            request_term(requests, "total", col),
+            request_term(requests, "carried_forward", col),
+        ];
+        out.extend(check(1, format!("1.{col}"), &left, &right, |l, r| {
+            format!(
+                "{}：本年新收 {} + 上年结转 {} = {l}，办理结果总计 {} + 结转下年度 {} = {r}",
+                applicant_label_zh(col),
+                value(&left, 0),
+                value(&left, 1),
+                value(&right, 0),
+                value(&right, 1)
+            )
+        }));
+    }
+}
+
+/// （七）总计 = the sum of the 办理结果 rows the record has, for every column.
+fn rule_2(requests: &Requests, out: &mut Vec<Check>) {
+    let rows: Vec<&str> = REQUEST_OUTCOME_ROWS
+        .iter()
+        .copied()
+        .filter(|row| requests.row(row).is_some())
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    for col in APPLICANT_COLUMNS {
+        let left = [request_term(requests, "total", col)];
+        let right: Vec<Term> = rows
+            .iter()
+            .map(|row| request_term(requests, row, col))
+            .collect();
+        out.extend(check(2, format!("2.{col}"), &left, &right, |l, r| {
+            format!(
+                "{}：（七）总计 {l}，{} 项办理结果之和 {r}",
+                applicant_label_zh(col),
+                right.len()
+            )
+        }));
+    }
+}
+
+/// Each row's 总计 = the sum of its six applicant columns.
+fn rule_3(requests: &Requests, out: &mut Vec<Check>) {
+    for row in REQUEST_ROWS {
+        if requests.row(row).is_none() {
+            continue;
+        }
+        let left = [request_term(requests, row, "total")];
+        let right: Vec<Term> = APPLICANT_PARTS
+            .iter()
+            .map(|col| request_term(requests, row, col))
+            .collect();
+        out.extend(check(3, format!("3.{row}"), &left, &right, |l, r| {
+            let parts: Vec<String> = (0..right.len()).map(|i| value(&right, i)).collect();
+            format!(
+                "{}：总计 {l}，各类申请人 {} = {r}",
+                request_row_label_zh(row),
+                parts.join(" + ")
+            )
+        }));
+    }
+}
+
+/// Each review group's 总计 = upheld + corrected + other + pending.
+fn rule_4(record: &Record, out: &mut Vec<Check>) {
+    let Some(review) = &record.review else {
+        return;
+    };
+    for group in REVIEW_GROUPS {
+        let Some(g) = review.group(group) else {
+            continue;
+        };
+        let term = |col: &str| (format!("review.{group}.{col}"), g.get(col));
+        let left = [term("total")];
+        let right: Vec<Term> = REVIEW_COLUMNS
+            .iter()
+            .filter(|c| **c != "total")
+            .map(|c| term(c))
+            .collect();
+        out.extend(check(4, format!("4.{group}"), &left, &right, |l, r| {
+            let parts: Vec<String> = REVIEW_COLUMNS
+                .iter()
+                .filter(|c| **c != "total")
+                .enumerate()
+                .map(|(i, c)| format!("{} {}", review_column_label_zh(c), value(&right, i)))
+                .collect();
+            format!(
+                "{}：总计 {l}，{} = {r}",
+                review_group_label_zh(group),
+                parts.join(" + ")
+            )
+        }));
+    }
+}
+
+/// Numbers the narrative states agree with the tables.
+fn rule_5(record: &Record, out: &mut Vec<Check>) {
+    let facts = &record.facts;
+    let requests = record.requests.as_ref();
+    let request = |row: &str| -> Term {
+        (
+            format!("requests.{row}.total"),
+            requests.and_then(|r| r.row(row)).and_then(|a| a.total),
+        )
+    };
+    let review = |group: &str| -> Term {
+        (
+            format!("review.{group}.total"),
+            record
+                .review
+                .as_ref()
+                .and_then(|r| r.group(group))
+                .and_then(|g| g.total),
+        )
+    };
+    let cases: [(&str, Option<i64>, Vec<Term>, &str); 4] = [
+        (
+            "requests_received",
+            facts.requests_received,
+            vec![request("new")],
+            "本年新收申请",
+        ),
+        (
+            "requests_carried_over",
+            facts.requests_carried_over,
+            vec![request("carried_over")],
+            "上年结转申请",
+        ),
+        (
+            "reconsiderations",
+            facts.reconsiderations,
+            vec![review("reconsideration")],
+            "行政复议",
+        ),
+        (
+            "lawsuits",
+            facts.lawsuits,
+            vec![
+                review("litigation_direct"),
+                review("litigation_after_reconsideration"),
+            ],
+            "行政诉讼",
+        ),
+    ];
+    for (fact, stated, right, what) in cases {
+        let left = [(format!("facts.{fact}"), stated)];
+        out.extend(check(5, format!("5.{fact}"), &left, &right, |l, r| {
+            format!("正文所述{what} {l} 件，表格中{what}总计 {r} 件")
+        }));
+    }
+}
+
+/// Rules 6–7 across one agency's records (any order; uses only records with a year).
+pub fn check_history(records: &[&Record]) -> Vec<Check> {
+    let mut dated: Vec<(i32, &Record)> = records
+        .iter()
+        .filter_map(|r| r.year.map(|y| (y, *r)))
+        .collect();
+    dated.sort_by_key(|(y, _)| *y);
+    let mut out = Vec::new();
+    for (i, (year, current)) in dated.iter().enumerate() {
+        let previous_year = year.saturating_sub(1);
+        for (_, previous) in dated[..i].iter().filter(|(y, _)| *y == previous_year) {
+            rule_6(previous_year, previous, *year, current, &mut out);
+            rule_7(previous_year, previous, *year, current, &mut out);
+        }
+    }
+    out
+}
+
+/// carried_forward of year Y−1 = carried_over of year Y, for every column.
+fn rule_6(py: i32, previous: &Record, y: i32, current: &Record, out: &mut Vec<Check>) {
+    let (Some(prev), Some(cur)) = (&previous.requests, &current.requests) else {
+        return;
+    };
+    for col in APPLICANT_COLUMNS {
+        let (lk, lv) = request_term(prev, "carried_forward", col);
+        let (rk, rv) = request_term(cur, "carried_over", col);
+        let left = [(format!("{py}:{lk}"), lv)];
+        let right = [(format!("{y}:{rk}"), rv)];
+        out.extend(check(
+            6,
+            format!("6.{py}-{y}.{col}"),
+            &left,
+            &right,
+            |l, r| {
+                format!(
+                    "{}：{py} 年结转下年度 {l}，{y} 年上年结转 {r}",
+                    applicant_label_zh(col)
+                )
+            },
+        ));
+    }
+}
+
+/// in_force of Y = in_force of Y−1 + issued of Y − repealed of Y (规章, 行政规范性文件).
+fn rule_7(py: i32, previous: &Record, y: i32, current: &Record, out: &mut Vec<Check>) {
+    let (Some(prev), Some(cur)) = (&previous.proactive, &current.proactive) else {
+        return;
+    };
+    for (row, label) in [
+        ("regulations", "规章"),
+        ("normative_documents", "行政规范性文件"),
+    ] {
+        let pick = |p: &crate::record::Proactive| match row {
+            "regulations" => p.regulations.clone(),
+            _ => p.normative_documents.clone(),
+        };
+        let (Some(p), Some(c)) = (pick(prev), pick(cur)) else {
+            continue;
+        };
+        let key = |year: i32, col: &str| format!("{year}:proactive.{row}.{col}");
+        let left = [(key(y, "in_force"), c.in_force)];
+        let right = [
+            (key(py, "in_force"), p.in_force),
+            (key(y, "issued"), c.issued),
+            (format!("-{}", key(y, "repealed")), c.repealed.map(|v| -v)),
+        ];
+        out.extend(check(7, format!("7.{y}.{row}"), &left, &right, |l, r| {
+            format!(
+                "{label}：{y} 年现行有效 {l}，{py} 年现行有效 {} + {y} 年制发 {} − {y} 年废止 {} = {r}",
+                value(&right, 0),
+                value(&right, 1),
+                c.repealed.map_or("空".to_string(), |v| v.to_string()),
+            )
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Applicants, Facts, Proactive, ProactiveRow, Review, ReviewGroup};
+
+    fn row(values: [i64; 6]) -> Applicants {
+        let mut a = Applicants::default();
+        for (col, v) in APPLICANT_PARTS.iter().zip(values) {
+            *a.slot(col).expect("known column") = Some(v);
+        }
+        a.total = Some(values.iter().sum());
+        a
+    }
+
+    fn find<'c>(checks: &'c [Check], id: &str) -> &'c Check {
+        checks
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no check {id} in {checks:#?}"))
+    }
+
+    /// A 2021 requests table: 3 new, 0 carried over; 2 granted, 1 not held; 0 forward.
+    fn balanced() -> Requests {
+        let zero = row([0; 6]);
+        let mut r = Requests::default();
+        for key in REQUEST_ROWS {
+            if key != "other.total" {
+                *r.row_slot(key).expect("row") = Some(zero.clone());
+            }
+        }
+        r.new = Some(row([3, 0, 0, 0, 0, 0]));
+        r.granted = Some(row([2, 0, 0, 0, 0, 0]));
+        r.unavailable.not_held = Some(row([1, 0, 0, 0, 0, 0]));
+        r.total = Some(row([3, 0, 0, 0, 0, 0]));
+        r
+    }
+
+    #[test]
+    fn a_balanced_report_passes_rules_1_to_3() {
+        let record = Record {
+            requests: Some(balanced()),
+            ..Default::default()
+        };
+        let checks = check_record(&record);
+        assert!(checks.iter().all(|c| c.passed), "{checks:#?}");
+        assert_eq!(checks.iter().filter(|c| c.rule == 1).count(), 7);
+        assert_eq!(checks.iter().filter(|c| c.rule == 2).count(), 7);
+        assert_eq!(checks.iter().filter(|c| c.rule == 3).count(), 25);
+        let c = find(&checks, "2.natural_person");
+        assert_eq!((c.left, c.right), (3, 3));
+        assert_eq!(c.right_keys.len(), 21);
+    }
+
+    #[test]
+    fn rule_1_failure_reports_both_sides() {
+        let mut requests = balanced();
+        requests.total = Some(row([2, 0, 0, 0, 0, 0]));
+        let record = Record {
+            requests: Some(requests),
+            ..Default::default()
+        };
+        let checks = check_record(&record);
+        let c = find(&checks, "1.natural_person");
+        assert!(!c.passed);
+        assert_eq!((c.left, c.right), (3, 2));
+        assert_eq!(
+            c.left_keys,
+            [
+                "requests.new.natural_person",
+                "requests.carried_over.natural_person"
+            ]
+        );
+        assert_eq!(
+            c.message,
+            "自然人：本年新收 3 + 上年结转 0 = 3，办理结果总计 2 + 结转下年度 0 = 2，不相等"
+        );
+        assert!(find(&checks, "1.commercial").passed);
+        assert!(!find(&checks, "2.natural_person").passed);
+    }
+
+    #[test]
+    fn absent_values_skip_the_check_instead_of_counting_as_zero() {
+        let mut requests = balanced();
+        requests.carried_over.as_mut().expect("row").natural_person = None;
+        requests.granted.as_mut().expect("row").commercial = None;
+        let record = Record {
+            requests: Some(requests),
+            ..Default::default()
+        };
+        let checks = check_record(&record);
+        assert!(checks.iter().all(|c| c.id != "1.natural_person"));
+        assert!(checks.iter().all(|c| c.id != "2.commercial"));
+        assert!(checks.iter().all(|c| c.id != "3.granted"));
+        assert!(checks.iter().all(|c| c.id != "3.carried_over"));
+        assert!(find(&checks, "1.commercial").passed);
+    }
+
+    #[test]
+    fn rule_4_and_rule_5() {
+        let group = |v: [i64; 5]| ReviewGroup {
+            upheld: Some(v[0]),
+            corrected: Some(v[1]),
+            other: Some(v[2]),
+            pending: Some(v[3]),
+            total: Some(v[4]),
+        };
+        let record = Record {
+            requests: Some(balanced()),
+            review: Some(Review {
+                reconsideration: Some(group([1, 1, 0, 0, 3])),
+                litigation_direct: Some(group([1, 0, 0, 0, 1])),
+                litigation_after_reconsideration: Some(group([0, 0, 0, 1, 1])),
+            }),
+            facts: Facts {
+                requests_received: Some(3),
+                reconsiderations: Some(3),
+                lawsuits: Some(2),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let checks = check_record(&record);
+        let c = find(&checks, "4.reconsideration");
+        assert!(!c.passed);
+        assert_eq!((c.left, c.right), (3, 2));
+        assert_eq!(
+            c.message,
+            "行政复议：总计 3，结果维持 1 + 结果纠正 1 + 其他结果 0 + 尚未审结 0 = 2，不相等"
+        );
+        assert!(find(&checks, "4.litigation_direct").passed);
+        assert!(find(&checks, "5.requests_received").passed);
+        assert!(find(&checks, "5.reconsiderations").passed);
+        let lawsuits = find(&checks, "5.lawsuits");
+        assert!(lawsuits.passed);
+        assert_eq!(lawsuits.right_keys.len(), 2);
+        // No narrative number, no check.
+        assert!(checks.iter().all(|c| c.id != "5.requests_carried_over"));
+    }
+
+    #[test]
+    fn rules_6_and_7_across_two_years() {
+        let documents = |issued, repealed, in_force| ProactiveRow {
+            issued: Some(issued),
+            repealed: Some(repealed),
+            in_force: Some(in_force),
+            ..Default::default()
+        };
+        let mut y2023 = Record {
+            year: Some(2023),
+            requests: Some(balanced()),
+            proactive: Some(Proactive {
+                normative_documents: Some(documents(2, 0, 9)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        y2023.requests.as_mut().expect("requests").carried_forward = Some(row([1, 0, 0, 0, 0, 0]));
+        let y2024 = Record {
+            year: Some(2024),
+            requests: Some(balanced()),
+            proactive: Some(Proactive {
+                normative_documents: Some(documents(1, 3, 7)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let undated = Record::default();
+        let checks = check_history(&[&y2024, &undated, &y2023]);
+        let c = find(&checks, "6.2023-2024.natural_person");
+        assert!(!c.passed);
+        assert_eq!((c.left, c.right), (1, 0));
+        assert_eq!(
+            c.left_keys,
+            ["2023:requests.carried_forward.natural_person"]
+        );
+        assert!(find(&checks, "6.2023-2024.total").left == 1);
+        assert!(find(&checks, "6.2023-2024.commercial").passed);
+        let c = find(&checks, "7.2024.normative_documents");
+        assert!(c.passed, "{c:#?}");
+        assert_eq!((c.left, c.right), (7, 7));
+        assert_eq!(
+            c.right_keys[2],
+            "-2024:proactive.normative_documents.repealed"
+        );
+        assert!(checks.iter().all(|c| c.id != "7.2024.regulations"));
+        // Years that do not follow each other are not compared.
+        assert!(check_history(&[&y2024]).is_empty());
+    }
 }

@@ -94,8 +94,11 @@ pub fn build(text: &str) -> Grid {
     let mut offset = 0;
     for (index, line) in text.split('\n').enumerate() {
         let line_no = index + 1;
-        let start = offset;
-        let end = start + line.len();
+        let end = offset + line.len();
+        // A page break (form feed) at the start of a line is not part of the table's layout.
+        let body = line.trim_start_matches('\u{c}');
+        let start = offset + (line.len() - body.len());
+        let line = body;
         offset = end + 1;
 
         // A line holding only a tab is an empty cell, not a blank line.
@@ -250,6 +253,14 @@ mod tests {
         let wrapped = &g.rows[0].cells[0];
         assert_eq!(wrapped.text(text), "三、\n本\n年");
         assert_eq!(wrapped.line, 1);
+    }
+
+    #[test]
+    fn a_page_break_does_not_change_the_layout() {
+        let g = build("\t甲乙\n\u{c}\t1\n\u{c}\n\t2\n");
+        assert_eq!(g.rows.len(), 2);
+        assert_eq!(norms(&g.rows[0]), ["甲乙", "1"]);
+        assert_eq!(norms(&g.rows[1]), ["2"]);
     }
 
     #[test]
