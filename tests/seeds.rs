@@ -149,6 +149,14 @@ fn seeds_have_title_sections_and_no_table_text_in_sections() {
                 s.number
             );
         }
+        for s in &record.sections[1..4] {
+            assert!(
+                !s.text.contains(['\t', '|']) && !s.text.contains("本年新收"),
+                "{name}: table text in section {}: {:?}",
+                s.number,
+                s.text
+            );
+        }
         assert!(!record.source.file.contains('/'));
         assert!(record.source.sha256.starts_with(&record.id));
         assert!(!record.demo);

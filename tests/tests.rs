@@ -2,5 +2,6 @@
 
 mod archive;
 mod fixtures;
+mod parse_props;
 mod seeds;
 mod util;
