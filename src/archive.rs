@@ -264,9 +264,12 @@ impl Archive {
         &self.dir
     }
 
-    /// The store, for read access by front ends that need more than the functions here.
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// One stored record with its checks recomputed (the store keeps records without them).
+    fn load(&self, id: &str) -> Result<Option<Record>> {
+        Ok(self.store.record(id)?.map(|mut record| {
+            record.checks = checks::check_record(&record);
+            record
+        }))
     }
 
     /// Makes the index agree with the store's current records: adds what it lacks, removes what
@@ -284,7 +287,7 @@ impl Archive {
             writer.delete(id);
         }
         for id in &missing {
-            if let Some(record) = self.store.record(id)? {
+            if let Some(record) = self.load(id)? {
                 writer.add(&record)?;
             }
         }
@@ -441,7 +444,7 @@ impl Archive {
         writer.delete_all()?;
         let mut n = 0;
         for id in ids {
-            if let Some(record) = self.store.record(&id)? {
+            if let Some(record) = self.load(&id)? {
                 writer.add(&record)?;
                 n += 1;
             }
@@ -496,7 +499,7 @@ impl Archive {
 
     /// One report with its raw text and versions; `None` for an unknown id.
     pub fn report(&self, id: &str) -> Result<Option<ReportData>> {
-        let Some(record) = self.store.record(id)? else {
+        let Some(record) = self.load(id)? else {
             return Ok(None);
         };
         let raw = self.store.raw(id)?.unwrap_or_default();
@@ -523,7 +526,7 @@ impl Archive {
         };
         let mut records = Vec::new();
         for id in entry.years.values() {
-            if let Some(record) = self.store.record(id)? {
+            if let Some(record) = self.load(id)? {
                 records.push(record);
             }
         }
@@ -601,7 +604,7 @@ impl Archive {
         let ids = self.index.matching_ids(request)?;
         let mut export = Exporter::new(format, headers, out)?;
         for id in ids {
-            if let Some(record) = self.store.record(&id)? {
+            if let Some(record) = self.load(&id)? {
                 export.write(&record)?;
             }
         }

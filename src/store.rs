@@ -1,6 +1,9 @@
 //! The sled store: records, raw source bytes, versions, agencies and rejected files.
 //!
-//! One `sled::Db` per process, one tree per kind, big-endian keys. sled is not the only copy of
+//! One `sled::Db` per process, one tree per kind, big-endian keys. Records (JSON) and raw bytes
+//! are stored zstd-compressed: both are repetitive text, and sled alone keeps several times the
+//! data's size on disk. A record's `checks` are not stored: they are a pure function of its
+//! tables and facts, recomputed by the archive when it loads a record. sled is not the only copy of
 //! anything that matters: records can be rebuilt from the raw bytes (`nianbao reparse`) and the
 //! full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
 //! nothing of tantivy.
@@ -125,6 +128,25 @@ pub struct Store {
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// zstd level for records and raw bytes: fast to write, about 5–10× smaller for report JSON.
+const ZSTD_LEVEL: i32 = 3;
+
+fn pack(bytes: &[u8]) -> Vec<u8> {
+    zstd::bulk::compress(bytes, ZSTD_LEVEL).expect("zstd compresses any input in memory")
+}
+
+fn unpack(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    zstd::stream::decode_all(bytes)
+}
+
+/// A record as stored: compressed JSON without its (recomputable) checks.
+fn encode_record(record: &Record) -> Vec<u8> {
+    let stored = Record {
+        checks: Vec::new(),
+        ..record.clone()
+    };
+    pack(&serde_json::to_vec(&stored).expect("a Record always serializes"))
+}
 const HOLDER_FILE: &str = "holder";
 
 impl Store {
@@ -222,7 +244,8 @@ impl Store {
             return Ok(PutOutcome::Unchanged);
         }
         let seq = self.db.generate_id().map_err(|e| self.sled(e))?;
-        let value = serde_json::to_vec(record).expect("a Record always serializes");
+        let value = encode_record(record);
+        let raw = pack(raw);
         let vkey = version_key(record);
         let entry = VersionEntry {
             id: record.id.clone(),
@@ -256,7 +279,7 @@ impl Store {
                     serde_json::to_vec(&list).expect("serializes"),
                 )?;
                 records.insert(&key, value.as_slice())?;
-                raws.insert(&key, raw)?;
+                raws.insert(&key, raw.as_slice())?;
                 if let Some((agency, year)) = &agency_year {
                     let mut known: AgencyEntry = match agencies.get(agency.as_bytes())? {
                         Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
@@ -287,7 +310,7 @@ impl Store {
     /// Replaces a stored record in place (reparse): same id, same versions.
     pub fn replace(&self, record: &Record) -> Result<()> {
         let key = id_key(&record.id)?;
-        let value = serde_json::to_vec(record).expect("a Record always serializes");
+        let value = encode_record(record);
         self.records.insert(key, value).map_err(|e| self.sled(e))?;
         Ok(())
     }
@@ -299,9 +322,10 @@ impl Store {
             return Ok(false);
         }
         let value = serde_json::to_vec(rejected).expect("serializes");
+        let raw = pack(raw);
         (&self.raw, &self.rejected)
             .transaction(|(raws, rejects)| {
-                raws.insert(&key, raw)?;
+                raws.insert(&key, raw.as_slice())?;
                 rejects.insert(&key, value.as_slice())?;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
@@ -320,17 +344,20 @@ impl Store {
         Ok(())
     }
 
-    /// One record by id.
+    /// One record by id, without its checks (see the module header).
     pub fn record(&self, id: &str) -> Result<Option<Record>> {
         let Ok(key) = id_key(id) else {
             return Ok(None);
         };
         match self.records.get(key).map_err(|e| self.sled(e))? {
             None => Ok(None),
-            Some(v) => serde_json::from_slice(&v)
-                .map(Some)
-                .map_err(|e| self.corrupt("record", id, e)),
+            Some(v) => self.decode_record(id, &v).map(Some),
         }
+    }
+
+    fn decode_record(&self, id: &str, value: &[u8]) -> Result<Record> {
+        let json = unpack(value).map_err(|e| self.corrupt("record", id, e))?;
+        serde_json::from_slice(&json).map_err(|e| self.corrupt("record", id, e))
     }
 
     /// The source bytes of a record or rejected file.
@@ -338,11 +365,12 @@ impl Store {
         let Ok(key) = id_key(id) else {
             return Ok(None);
         };
-        Ok(self
-            .raw
-            .get(key)
-            .map_err(|e| self.sled(e))?
-            .map(|v| v.to_vec()))
+        match self.raw.get(key).map_err(|e| self.sled(e))? {
+            None => Ok(None),
+            Some(v) => unpack(&v)
+                .map(Some)
+                .map_err(|e| self.corrupt("raw text", id, e)),
+        }
     }
 
     /// Whether a record with this id is stored.
@@ -378,11 +406,11 @@ impl Store {
         })
     }
 
-    /// Every stored record (all versions), in key order.
+    /// Every stored record (all versions), in key order, without checks.
     pub fn records(&self) -> impl Iterator<Item = Result<Record>> + '_ {
         self.records.iter().map(move |item| {
             let (k, v) = item.map_err(|e| self.sled(e))?;
-            serde_json::from_slice(&v).map_err(|e| self.corrupt("record", &key_id(&k), e))
+            self.decode_record(&key_id(&k), &v)
         })
     }
 

@@ -1,6 +1,8 @@
 //! The one integration-test binary: modules by topic.
 
 mod archive;
+mod cli;
+mod demo;
 mod fixtures;
 mod parse_props;
 mod seeds;
