@@ -1,0 +1,398 @@
+//! `cargo bench`: the figures of docs/benchmarks.md. Prints them; never fails on timing.
+//!
+//! Environment:
+//! - `NIANBAO_BENCH_SIZES` — archive sizes to build, default `10000,100000`;
+//! - `NIANBAO_BENCH_DIR` — where corpora and archives go, default `target/bench`
+//!   (generated corpora are kept between runs, archives are rebuilt);
+//! - `NIANBAO_BENCH_HTTP_SECONDS` — seconds per HTTP load run, default 5.
+//!
+//! Import and serve run as child processes of the release binary, so their time and peak
+//! memory are their own; queries run in this process against the opened archive.
+
+use nianbao::archive::Archive;
+use nianbao::demo::{generate, DemoOptions};
+use nianbao::index::SearchRequest;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    // `cargo bench` passes `--bench`; other harness flags are ignored too.
+    let sizes: Vec<usize> = std::env::var("NIANBAO_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let root = PathBuf::from(std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench".into()));
+    let http_seconds: u64 = std::env::var("NIANBAO_BENCH_HTTP_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    std::fs::create_dir_all(&root).expect("bench dir");
+    let binary = release_binary();
+
+    println!("# nianbao benchmarks");
+    println!("machine: {} cores, {}", cores(), first_line("/proc/cpuinfo", "model name"));
+    bench_parse();
+    for &n in &sizes {
+        println!("\n## {n} reports");
+        let corpus = ensure_corpus(&root, n);
+        let data = root.join(format!("archive-{n}"));
+        bench_import(&binary, &corpus, &data, n);
+        bench_queries(&data);
+        bench_http(&binary, &data, http_seconds);
+    }
+}
+
+/// The release binary next to this bench executable (cargo builds it for `cargo bench`).
+fn release_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("bench executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/release");
+    let binary = dir.join("nianbao");
+    assert!(binary.exists(), "{} missing: run `cargo build --release` first", binary.display());
+    binary
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn first_line(file: &str, prefix: &str) -> String {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("?")
+        .trim()
+        .to_string()
+}
+
+/// Parse throughput on one core over generated reports.
+fn bench_parse() {
+    let reports: Vec<_> = generate(&DemoOptions { count: 2000, seed: 11, broken_share: 0.05 }).collect();
+    let bytes: usize = reports.iter().map(|r| r.text.len()).sum();
+    // Warm up (jieba is not involved in parsing, but the gazetteer loads once).
+    let _ = nianbao::parse::parse(reports[0].text.as_bytes(), &reports[0].file_name);
+    let start = Instant::now();
+    for r in &reports {
+        let _ = nianbao::parse::parse(r.text.as_bytes(), &r.file_name);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("\n## parse (one core)");
+    println!(
+        "- {} reports, {:.1} MB: {:.0} reports/s, {:.1} MB/s",
+        reports.len(),
+        bytes as f64 / 1e6,
+        reports.len() as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+/// Writes the demo corpus of `n` reports once; later runs reuse it.
+fn ensure_corpus(root: &Path, n: usize) -> PathBuf {
+    let dir = root.join(format!("corpus-{n}"));
+    let done = dir.join(".complete");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("corpus dir");
+        for r in generate(&DemoOptions { count: n, seed: 1, broken_share: 0.05 }) {
+            std::fs::write(dir.join(&r.file_name), r.text).expect("write report");
+        }
+        std::fs::write(&done, b"").expect("marker");
+    }
+    dir
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                total += dir_bytes(&e.path());
+            } else if !e.file_name().to_string_lossy().starts_with('.') {
+                total += meta.len();
+            }
+        }
+    }
+    total
+}
+
+/// Peak resident memory (VmHWM) of a running process, in MB.
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Waits for a child, sampling its peak memory until it exits.
+fn wait_with_peak(mut child: Child) -> (std::process::ExitStatus, f64) {
+    let mut peak: f64 = 0.0;
+    loop {
+        if let Some(mb) = peak_rss_mb(child.id()) {
+            peak = peak.max(mb);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status, peak);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
+    let _ = std::fs::remove_dir_all(data);
+    let raw = dir_bytes(corpus);
+    let start = Instant::now();
+    let child = Command::new(binary)
+        .args(["import", corpus.to_str().unwrap(), "--data", data.to_str().unwrap(), "--json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("import runs");
+    let (status, peak) = wait_with_peak(child);
+    let secs = start.elapsed().as_secs_f64();
+    assert!(status.success(), "import failed");
+    let store = dir_bytes(&data.join("store"));
+    let index = dir_bytes(&data.join("search"));
+    println!("### import");
+    println!(
+        "- {n} reports, {:.0} MB raw text: {:.1} s, {:.0} reports/s, {:.1} MB/s, peak RSS {:.0} MB",
+        raw as f64 / 1e6,
+        secs,
+        n as f64 / secs,
+        raw as f64 / 1e6 / secs,
+        peak
+    );
+    println!(
+        "- on disk: store {:.0} MB, index {:.0} MB, together {:.2} × the raw text",
+        store as f64 / 1e6,
+        index as f64 / 1e6,
+        (store + index) as f64 / raw as f64
+    );
+}
+
+/// The fixed query set of the performance bar.
+fn query_set() -> Vec<(&'static str, SearchRequest)> {
+    let cond = |s: &str| s.parse().expect("valid condition");
+    vec![
+        ("two words, year filter, facets", SearchRequest {
+            q: "政务公开 培训".into(),
+            year_from: Some(2022),
+            year_to: Some(2024),
+            limit: 10,
+            ..Default::default()
+        }),
+        ("phrase", SearchRequest { q: "\"依申请公开\"".into(), limit: 10, ..Default::default() }),
+        ("phrase of very common words (信息公开)", SearchRequest { q: "信息公开".into(), limit: 10, ..Default::default() }),
+        ("filter, no text", SearchRequest {
+            level: Some(nianbao::record::Level::County),
+            year_from: Some(2023),
+            year_to: Some(2023),
+            limit: 10,
+            ..Default::default()
+        }),
+        ("text + statistic range + facets", SearchRequest {
+            q: "行政复议".into(),
+            conditions: vec![cond("requests.new.total>=5")],
+            limit: 10,
+            ..Default::default()
+        }),
+        ("snippets: 建议提案, 20 hits", SearchRequest { q: "建议提案".into(), limit: 20, ..Default::default() }),
+    ]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn bench_queries(data: &Path) {
+    let start = Instant::now();
+    let archive = Archive::open(data).expect("archive opens");
+    let open_secs = start.elapsed().as_secs_f64();
+    println!("### queries (in process; archive opened in {:.2} s)", open_secs);
+    println!("| query | hits | p50 ms | p99 ms |");
+    println!("| --- | --- | --- | --- |");
+    for (name, request) in query_set() {
+        let mut total = 0;
+        for _ in 0..20 {
+            total = archive.search(&request).expect("search").total;
+        }
+        let mut times = Vec::with_capacity(300);
+        for _ in 0..300 {
+            let t = Instant::now();
+            let results = archive.search(&request).expect("search");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(results);
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+        println!("| {name} | {total} | {:.2} | {:.2} |", percentile(&times, 0.5), percentile(&times, 0.99));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// One GET on a kept-alive connection; returns false on any error.
+fn get(stream: &mut BufReader<TcpStream>, path: &str) -> bool {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    if stream.get_mut().write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut status = String::new();
+    if stream.read_line(&mut status).is_err() || !status.contains(" 200 ") {
+        return false;
+    }
+    let mut length = None;
+    let mut chunked = false;
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).is_err() {
+            return false;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+        if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+            chunked = true;
+        }
+    }
+    if let Some(n) = length {
+        let mut body = vec![0; n];
+        return stream.read_exact(&mut body).is_ok();
+    }
+    if chunked {
+        loop {
+            let mut size = String::new();
+            if stream.read_line(&mut size).is_err() {
+                return false;
+            }
+            let Ok(n) = usize::from_str_radix(size.trim(), 16) else { return false };
+            let mut chunk = vec![0; n + 2];
+            if stream.read_exact(&mut chunk).is_err() {
+                return false;
+            }
+            if n == 0 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `connections` threads each send requests for `seconds`; returns (requests/s, p99 ms, errors).
+fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, usize) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let handles: Vec<_> = (0..connections)
+        .map(|_| {
+            let path = path.to_string();
+            std::thread::spawn(move || {
+                let mut times = Vec::new();
+                let mut errors = 0;
+                let connect = || TcpStream::connect(("127.0.0.1", port)).map(BufReader::new);
+                let Ok(mut stream) = connect() else { return (times, 1) };
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    if get(&mut stream, &path) {
+                        times.push(t.elapsed().as_secs_f64() * 1000.0);
+                    } else {
+                        errors += 1;
+                        match connect() {
+                            Ok(s) => stream = s,
+                            Err(_) => break,
+                        }
+                    }
+                }
+                (times, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        let (t, e) = h.join().expect("load thread");
+        all.extend(t);
+        errors += e;
+    }
+    all.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    let rps = all.len() as f64 / seconds as f64;
+    let p99 = if all.is_empty() { f64::NAN } else { percentile(&all, 0.99) };
+    (rps, p99, errors)
+}
+
+fn bench_http(binary: &Path, data: &Path, seconds: u64) {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let start = Instant::now();
+    let mut server = match Command::new(binary)
+        .args(["serve", "--data", data.to_str().unwrap(), "--addr", &addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            println!("### HTTP: server did not start: {e}");
+            return;
+        }
+    };
+    // Start-up: until the home page answers.
+    let mut up = false;
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
+            if get(&mut BufReader::new(s), "/") {
+                up = true;
+                break;
+            }
+        }
+        if let Ok(Some(_)) = server.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !up {
+        let mut err = String::new();
+        let _ = server.kill();
+        if let Some(mut e) = server.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        println!("### HTTP: server did not answer: {}", err.trim());
+        return;
+    }
+    println!("### HTTP (loopback, {seconds} s per run; serve started in {:.2} s)", start.elapsed().as_secs_f64());
+    // A report id for the report page.
+    let report = {
+        let mut s = BufReader::new(TcpStream::connect(("127.0.0.1", port)).expect("connect"));
+        let req = "GET /search.json?q=%E5%BB%BA%E8%AE%AE%E6%8F%90%E6%A1%88 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        s.get_mut().write_all(req.as_bytes()).expect("send");
+        let mut body = String::new();
+        let _ = s.read_to_string(&mut body);
+        body.split("\"id\":\"").nth(1).and_then(|r| r.get(..16)).unwrap_or("0000000000000000").to_string()
+    };
+    let pages = [
+        ("search page 政务公开 培训", "/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80+%E5%9F%B9%E8%AE%AD".to_string()),
+        ("report page", format!("/reports/{report}")),
+        ("JSON search API", "/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string()),
+    ];
+    println!("| page | connections | requests/s | p99 ms | errors |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, path) in &pages {
+        for connections in [1, 32] {
+            let (rps, p99, errors) = load(port, path, connections, seconds);
+            println!("| {name} | {connections} | {rps:.0} | {p99:.1} | {errors} |");
+        }
+    }
+    println!("- serve RSS after the runs: peak {:.0} MB", peak_rss_mb(server.id()).unwrap_or(f64::NAN));
+    let _ = server.kill();
+    let _ = server.wait();
+}
