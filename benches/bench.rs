@@ -25,7 +25,8 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let root = PathBuf::from(std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench".into()));
+    let root =
+        PathBuf::from(std::env::var("NIANBAO_BENCH_DIR").unwrap_or_else(|_| "target/bench".into()));
     let http_seconds: u64 = std::env::var("NIANBAO_BENCH_HTTP_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -34,7 +35,11 @@ fn main() {
     let binary = release_binary();
 
     println!("# nianbao benchmarks");
-    println!("machine: {} cores, {}", cores(), first_line("/proc/cpuinfo", "model name"));
+    println!(
+        "machine: {} cores, {}",
+        cores(),
+        first_line("/proc/cpuinfo", "model name")
+    );
     bench_parse();
     for &n in &sizes {
         println!("\n## {n} reports");
@@ -51,7 +56,11 @@ fn release_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("bench executable path");
     let dir = exe.parent().and_then(Path::parent).expect("target/release");
     let binary = dir.join("nianbao");
-    assert!(binary.exists(), "{} missing: run `cargo build --release` first", binary.display());
+    assert!(
+        binary.exists(),
+        "{} missing: run `cargo build --release` first",
+        binary.display()
+    );
     binary
 }
 
@@ -72,7 +81,12 @@ fn first_line(file: &str, prefix: &str) -> String {
 
 /// Parse throughput on one core over generated reports.
 fn bench_parse() {
-    let reports: Vec<_> = generate(&DemoOptions { count: 2000, seed: 11, broken_share: 0.05 }).collect();
+    let reports: Vec<_> = generate(&DemoOptions {
+        count: 2000,
+        seed: 11,
+        broken_share: 0.05,
+    })
+    .collect();
     let bytes: usize = reports.iter().map(|r| r.text.len()).sum();
     // Warm up (jieba is not involved in parsing, but the gazetteer loads once).
     let _ = nianbao::parse::parse(reports[0].text.as_bytes(), &reports[0].file_name);
@@ -98,7 +112,11 @@ fn ensure_corpus(root: &Path, n: usize) -> PathBuf {
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("corpus dir");
-        for r in generate(&DemoOptions { count: n, seed: 1, broken_share: 0.05 }) {
+        for r in generate(&DemoOptions {
+            count: n,
+            seed: 1,
+            broken_share: 0.05,
+        }) {
             std::fs::write(dir.join(&r.file_name), r.text).expect("write report");
         }
         std::fs::write(&done, b"").expect("marker");
@@ -148,7 +166,13 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
     let raw = dir_bytes(corpus);
     let start = Instant::now();
     let child = Command::new(binary)
-        .args(["import", corpus.to_str().unwrap(), "--data", data.to_str().unwrap(), "--json"])
+        .args([
+            "import",
+            corpus.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--json",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -179,29 +203,59 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
 fn query_set() -> Vec<(&'static str, SearchRequest)> {
     let cond = |s: &str| s.parse().expect("valid condition");
     vec![
-        ("two words, year filter, facets", SearchRequest {
-            q: "政务公开 培训".into(),
-            year_from: Some(2022),
-            year_to: Some(2024),
-            limit: 10,
-            ..Default::default()
-        }),
-        ("phrase", SearchRequest { q: "\"依申请公开\"".into(), limit: 10, ..Default::default() }),
-        ("phrase of very common words (信息公开)", SearchRequest { q: "信息公开".into(), limit: 10, ..Default::default() }),
-        ("filter, no text", SearchRequest {
-            level: Some(nianbao::record::Level::County),
-            year_from: Some(2023),
-            year_to: Some(2023),
-            limit: 10,
-            ..Default::default()
-        }),
-        ("text + statistic range + facets", SearchRequest {
-            q: "行政复议".into(),
-            conditions: vec![cond("requests.new.total>=5")],
-            limit: 10,
-            ..Default::default()
-        }),
-        ("snippets: 建议提案, 20 hits", SearchRequest { q: "建议提案".into(), limit: 20, ..Default::default() }),
+        (
+            "two words, year filter, facets",
+            SearchRequest {
+                q: "政务公开 培训".into(),
+                year_from: Some(2022),
+                year_to: Some(2024),
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
+            "phrase",
+            SearchRequest {
+                q: "\"依申请公开\"".into(),
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
+            "phrase of very common words (信息公开)",
+            SearchRequest {
+                q: "信息公开".into(),
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
+            "filter, no text",
+            SearchRequest {
+                level: Some(nianbao::record::Level::County),
+                year_from: Some(2023),
+                year_to: Some(2023),
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
+            "text + statistic range + facets",
+            SearchRequest {
+                q: "行政复议".into(),
+                conditions: vec![cond("requests.new.total>=5")],
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
+            "snippets: 建议提案, 20 hits",
+            SearchRequest {
+                q: "建议提案".into(),
+                limit: 20,
+                ..Default::default()
+            },
+        ),
     ]
 }
 
@@ -214,7 +268,10 @@ fn bench_queries(data: &Path) {
     let start = Instant::now();
     let archive = Archive::open(data).expect("archive opens");
     let open_secs = start.elapsed().as_secs_f64();
-    println!("### queries (in process; archive opened in {:.2} s)", open_secs);
+    println!(
+        "### queries (in process; archive opened in {:.2} s)",
+        open_secs
+    );
     println!("| query | hits | p50 ms | p99 ms |");
     println!("| --- | --- | --- | --- |");
     for (name, request) in query_set() {
@@ -230,17 +287,26 @@ fn bench_queries(data: &Path) {
             std::hint::black_box(results);
         }
         times.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
-        println!("| {name} | {total} | {:.2} | {:.2} |", percentile(&times, 0.5), percentile(&times, 0.99));
+        println!(
+            "| {name} | {total} | {:.2} | {:.2} |",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
     }
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 /// One GET on a kept-alive connection; returns false on any error.
 fn get(stream: &mut BufReader<TcpStream>, path: &str) -> bool {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
     if stream.get_mut().write_all(request.as_bytes()).is_err() {
         return false;
     }
@@ -277,7 +343,9 @@ fn get(stream: &mut BufReader<TcpStream>, path: &str) -> bool {
             if stream.read_line(&mut size).is_err() {
                 return false;
             }
-            let Ok(n) = usize::from_str_radix(size.trim(), 16) else { return false };
+            let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+                return false;
+            };
             let mut chunk = vec![0; n + 2];
             if stream.read_exact(&mut chunk).is_err() {
                 return false;
@@ -300,7 +368,9 @@ fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, u
                 let mut times = Vec::new();
                 let mut errors = 0;
                 let connect = || TcpStream::connect(("127.0.0.1", port)).map(BufReader::new);
-                let Ok(mut stream) = connect() else { return (times, 1) };
+                let Ok(mut stream) = connect() else {
+                    return (times, 1);
+                };
                 while Instant::now() < deadline {
                     let t = Instant::now();
                     if get(&mut stream, &path) {
@@ -326,7 +396,11 @@ fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, u
     }
     all.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     let rps = all.len() as f64 / seconds as f64;
-    let p99 = if all.is_empty() { f64::NAN } else { percentile(&all, 0.99) };
+    let p99 = if all.is_empty() {
+        f64::NAN
+    } else {
+        percentile(&all, 0.99)
+    };
     (rps, p99, errors)
 }
 
@@ -369,7 +443,10 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
         println!("### HTTP: server did not answer: {}", err.trim());
         return;
     }
-    println!("### HTTP (loopback, {seconds} s per run; serve started in {:.2} s)", start.elapsed().as_secs_f64());
+    println!(
+        "### HTTP (loopback, {seconds} s per run; serve started in {:.2} s)",
+        start.elapsed().as_secs_f64()
+    );
     // A report id for the report page.
     let report = {
         let mut s = BufReader::new(TcpStream::connect(("127.0.0.1", port)).expect("connect"));
@@ -377,12 +454,22 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
         s.get_mut().write_all(req.as_bytes()).expect("send");
         let mut body = String::new();
         let _ = s.read_to_string(&mut body);
-        body.split("\"id\":\"").nth(1).and_then(|r| r.get(..16)).unwrap_or("0000000000000000").to_string()
+        body.split("\"id\":\"")
+            .nth(1)
+            .and_then(|r| r.get(..16))
+            .unwrap_or("0000000000000000")
+            .to_string()
     };
     let pages = [
-        ("search page 政务公开 培训", "/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80+%E5%9F%B9%E8%AE%AD".to_string()),
+        (
+            "search page 政务公开 培训",
+            "/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80+%E5%9F%B9%E8%AE%AD".to_string(),
+        ),
         ("report page", format!("/reports/{report}")),
-        ("JSON search API", "/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string()),
+        (
+            "JSON search API",
+            "/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string(),
+        ),
     ];
     println!("| page | connections | requests/s | p99 ms | errors |");
     println!("| --- | --- | --- | --- | --- |");
@@ -392,7 +479,10 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
             println!("| {name} | {connections} | {rps:.0} | {p99:.1} | {errors} |");
         }
     }
-    println!("- serve RSS after the runs: peak {:.0} MB", peak_rss_mb(server.id()).unwrap_or(f64::NAN));
+    println!(
+        "- serve RSS after the runs: peak {:.0} MB",
+        peak_rss_mb(server.id()).unwrap_or(f64::NAN)
+    );
     let _ = server.kill();
     let _ = server.wait();
 }
