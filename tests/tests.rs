@@ -2,6 +2,7 @@
 
 mod archive;
 mod fixtures;
+mod formats;
 mod parse_props;
 mod seeds;
 mod util;

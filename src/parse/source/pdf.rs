@@ -21,6 +21,8 @@ const SPACE_GAP_EMS: f64 = 0.2;
 const SAME_LINE_EMS: f64 = 0.5;
 /// A line ending closer than this many font sizes to the right margin is wrapped, not ended.
 const FULL_LINE_EMS: f64 = 2.0;
+/// A line starting this many font sizes right of the left margin opens a paragraph.
+const INDENT_EMS: f64 = 1.5;
 /// More glyphs than this is not a report (a bound on work and memory).
 const MAX_GLYPHS: usize = 5_000_000;
 
@@ -168,6 +170,7 @@ fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Page>, SourceProblem> {
 #[derive(Debug, Clone)]
 struct Line {
     cells: Vec<String>,
+    left: f64,
     right: f64,
     size: f64,
 }
@@ -185,7 +188,10 @@ fn lay_out(pages: &[Page]) -> String {
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut paragraph = String::new();
     for lines in &page_lines {
-        let margin = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
+        // Margins of the narrative: tables may be wider than the text block.
+        let narrative = lines.iter().filter(|l| l.cells.len() == 1);
+        let margin = narrative.clone().map(|l| l.right).fold(f64::MIN, f64::max);
+        let left_margin = narrative.map(|l| l.left).fold(f64::MAX, f64::min);
         let mut previous_full = false;
         for line in lines {
             if line.cells.len() > 1 {
@@ -198,7 +204,8 @@ fn lay_out(pages: &[Page]) -> String {
                 out.table(&std::mem::take(&mut table));
             }
             let text = line.text();
-            if !previous_full || starts_like_heading(&text) {
+            let indented = line.left > left_margin + INDENT_EMS * line.size;
+            if !previous_full || indented || starts_like_heading(&text) {
                 out.paragraph(&std::mem::take(&mut paragraph));
             }
             paragraph.push_str(&text);
@@ -276,6 +283,7 @@ fn split_cells(group: &[&Glyph]) -> Line {
     }
     Line {
         cells,
+        left: group.first().map_or(0.0, |g| g.x),
         right: end,
         size: if size > 0.0 { size } else { 1.0 },
     }
