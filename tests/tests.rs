@@ -4,6 +4,7 @@ mod archive;
 mod cli;
 mod demo;
 mod fixtures;
+mod formats;
 mod parse_props;
 mod seeds;
 mod util;

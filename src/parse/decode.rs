@@ -1,6 +1,7 @@
-//! Bytes of a report file → text: UTF-8 (with or without BOM) or GB18030/GBK, line ends made
-//! `\n`. Refuses empty and binary input. Calls nothing else in the crate but `encoding_rs`;
-//! every byte offset of a record refers to the text this module returns.
+//! Bytes of a text report → text: UTF-8 (with or without BOM) or GB18030/GBK, line ends made
+//! `\n`. Refuses empty and binary input. Calls nothing else in the crate but `encoding_rs`.
+//! Other formats (HTML, .docx, PDF) reach the parser through `source`, which calls this for
+//! text and uses [`normalize_line_ends`] on what its readers write.
 
 use std::borrow::Cow;
 
@@ -86,7 +87,7 @@ fn too_many_replacements(decoded: &str) -> bool {
 
 /// CRLF and lone CR → `\n`; vertical tab and form feed (Word's manual line and page breaks)
 /// → `\n`.
-fn normalize_line_ends(text: &str) -> String {
+pub(super) fn normalize_line_ends(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

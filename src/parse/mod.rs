@@ -1,7 +1,8 @@
 //! The parser: bytes of one report file + its file name → a [`Record`], or a [`ParseError`]
 //! naming the file when there is nothing to keep as a report.
 //!
-//! Steps: [`decode`] (UTF-8 / GB18030, `\n` line ends) → [`tables::read_tables`] (statistics
+//! Steps: `source` (the format sniffed from the bytes: text, HTML, .docx or PDF, each turned into
+//! the same plain text; [`decode`] returns that text) → [`tables::read_tables`] (statistics
 //! tables and their byte spans) → `sections` (一 … 六 without the spans) → `meta` (title, agency,
 //! year, kind) → `facts` (numbers the narrative states) → [`crate::gazetteer`] (region, level) →
 //! [`crate::checks`] (rules 1–5). Pure: no store, no index, no I/O; never panics on any input.
@@ -10,6 +11,7 @@ mod decode;
 mod facts;
 mod meta;
 mod sections;
+mod source;
 pub mod tables;
 
 pub use decode::Decoded;
@@ -18,6 +20,7 @@ use crate::gazetteer::Gazetteer;
 use crate::record::{Record, Source, Template};
 use decode::DecodeProblem;
 use sha2::{Digest, Sha256};
+use source::SourceProblem;
 use thiserror::Error;
 
 /// Why a file could not be parsed as a report at all. Every message starts with the file name.
@@ -45,6 +48,30 @@ pub enum ParseError {
         /// File name as given.
         file: String,
     },
+    /// An OLE compound file: old binary Word (.doc) or WPS, which the parser does not read.
+    #[error("{file}: old binary Word/WPS file; open it in Word or WPS and save it as .docx, or save as text")]
+    OldWord {
+        /// File name as given.
+        file: String,
+    },
+    /// A PDF whose pages carry no text (a scanned image).
+    #[error("{file}: the PDF has no text layer (a scanned image); run OCR or import the text")]
+    NoTextLayer {
+        /// File name as given.
+        file: String,
+    },
+    /// A .docx or PDF that could not be read (truncated, damaged, not what it claims to be).
+    #[error(
+        "{file}: damaged {format} file ({reason}); open it and save it again, or save it as text"
+    )]
+    Corrupt {
+        /// File name as given.
+        file: String,
+        /// `Word .docx` or `PDF`.
+        format: String,
+        /// What the reader found wrong.
+        reason: String,
+    },
     /// Text without a title, sections or statistics tables.
     #[error("{file}: no report found (no title, sections or statistics tables); is this the report's text?")]
     NoReport {
@@ -54,12 +81,25 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    fn from_problem(problem: DecodeProblem, file: &str) -> Self {
+    fn from_problem(problem: SourceProblem, file: &str) -> Self {
         let file = file.to_string();
         match problem {
-            DecodeProblem::Empty => ParseError::Empty { file },
-            DecodeProblem::Binary { at } => ParseError::Binary { file, at },
-            DecodeProblem::Utf16 => ParseError::Utf16 { file },
+            SourceProblem::Decode(DecodeProblem::Empty) => ParseError::Empty { file },
+            SourceProblem::Decode(DecodeProblem::Binary { at }) => ParseError::Binary { file, at },
+            SourceProblem::Decode(DecodeProblem::Utf16) => ParseError::Utf16 { file },
+            SourceProblem::OldWord => ParseError::OldWord { file },
+            SourceProblem::NoTextLayer => ParseError::NoTextLayer { file },
+            SourceProblem::Corrupt { format, reason } => ParseError::Corrupt {
+                file,
+                format: match format {
+                    source::Format::Pdf => "PDF",
+                    source::Format::Docx => "Word .docx",
+                    source::Format::Html => "HTML",
+                    source::Format::Text => "text",
+                }
+                .to_string(),
+                reason,
+            },
         }
     }
 }
@@ -68,9 +108,14 @@ impl ParseError {
 const UNNAMED: &str = "(input)";
 
 /// The decoded text exactly as the record's byte offsets refer to it (used to show the raw
-/// text). Errors name the file `(input)`.
+/// text), for every format: an HTML page, .docx or PDF gives the plain text the parser read.
+/// Errors name the file `(input)`.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
-    decode::decode_bytes(bytes).map_err(|p| ParseError::from_problem(p, UNNAMED))
+    let extracted = source::extract(bytes).map_err(|p| ParseError::from_problem(p, UNNAMED))?;
+    Ok(Decoded {
+        text: extracted.text,
+        encoding: extracted.encoding,
+    })
 }
 
 /// The record id of a file: the first 16 hex digits of the SHA-256 of its bytes.
@@ -85,8 +130,8 @@ pub fn source_id(bytes: &[u8]) -> String {
 /// title, sections or tables); everything else is a record with warnings.
 pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
     let file = base_name(file_name);
-    let decoded = decode::decode_bytes(bytes).map_err(|p| ParseError::from_problem(p, &file))?;
-    let text = decoded.text.as_str();
+    let extracted = source::extract(bytes).map_err(|p| ParseError::from_problem(p, &file))?;
+    let text = extracted.text.as_str();
 
     let tables = tables::read_tables(text);
     let split = sections::split_sections(text, &tables.spans);
@@ -102,7 +147,8 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
     }
 
     let sha256 = hex(&Sha256::digest(bytes));
-    let mut warnings = tables.warnings;
+    let mut warnings = extracted.warnings.clone();
+    warnings.extend(tables.warnings);
     if meta.agency.is_none() {
         warnings.push("no agency found in the title or preface".to_string());
     }
@@ -127,9 +173,9 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
             file,
             sha256: sha256.clone(),
             bytes: bytes.len() as u64,
-            encoding: decoded.encoding.to_string(),
-            format: "text".to_string(),
-            publisher: None,
+            encoding: extracted.encoding.to_string(),
+            format: extracted.format.as_str().to_string(),
+            publisher: extracted.publisher.clone(),
         },
         kind: meta::kind_of(meta.agency.as_deref()),
         agency: meta.agency,
@@ -138,7 +184,7 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
         template,
         level: location.level,
         region: location.region,
-        published: None,
+        published: extracted.published.clone(),
         sections: split.sections,
         proactive: tables.proactive,
         requests: tables.requests,
@@ -202,6 +248,17 @@ mod tests {
             ParseError::NoReport {
                 file: "a.txt".into(),
             },
+            ParseError::OldWord {
+                file: "a.doc".into(),
+            },
+            ParseError::NoTextLayer {
+                file: "scan.pdf".into(),
+            },
+            ParseError::Corrupt {
+                file: "a.docx".into(),
+                format: "Word .docx".into(),
+                reason: "invalid zip archive".into(),
+            },
         ];
         let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(
@@ -212,6 +269,18 @@ mod tests {
         assert!(messages[2].starts_with("a.txt: not a text report (UTF-16 text)"));
         assert!(messages[3]
             .starts_with("a.txt: no report found (no title, sections or statistics tables)"));
+        assert_eq!(
+            messages[4],
+            "a.doc: old binary Word/WPS file; open it in Word or WPS and save it as .docx, or save as text"
+        );
+        assert_eq!(
+            messages[5],
+            "scan.pdf: the PDF has no text layer (a scanned image); run OCR or import the text"
+        );
+        assert_eq!(
+            messages[6],
+            "a.docx: damaged Word .docx file (invalid zip archive); open it and save it again, or save it as text"
+        );
     }
 
     #[test]
