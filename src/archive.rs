@@ -514,6 +514,11 @@ impl Archive {
         }))
     }
 
+    /// Files kept without a record, with the reason they were refused.
+    pub fn rejected(&self) -> Result<Vec<Rejected>> {
+        Ok(self.store.rejected().collect::<Result<_, _>>()?)
+    }
+
     /// The source bytes of a report, as imported.
     pub fn raw(&self, id: &str) -> Result<Option<Vec<u8>>> {
         Ok(self.store.raw(id)?)
