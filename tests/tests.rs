@@ -4,3 +4,4 @@ mod archive;
 mod fixtures;
 mod seeds;
 mod util;
+mod web;

@@ -81,12 +81,22 @@ pub fn app(
         .default_service(web::to(views::meta::not_found))
 }
 
-/// Serves the archive until the process is stopped.
+/// Serves the archive on `options.addr` until the process is stopped.
 pub async fn serve(state: WebState, options: ServeOptions) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(options.addr)?;
+    serve_listener(state, listener, options.workers).await
+}
+
+/// Serves the archive on a bound listener (tests bind port 0 and read the port first).
+pub async fn serve_listener(
+    state: WebState,
+    listener: std::net::TcpListener,
+    workers: usize,
+) -> std::io::Result<()> {
     let state = web::Data::new(state);
     HttpServer::new(move || app(state.clone()))
-        .workers(options.workers.max(1))
-        .bind(options.addr)?
+        .workers(workers.max(1))
+        .listen(listener)?
         .run()
         .await
 }

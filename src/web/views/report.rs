@@ -431,13 +431,26 @@ fn value(r: &Record, key: &str, bad: &BTreeMap<String, Vec<String>>, colspan: us
     }
 }
 
+/// A section of the 2019 table 二: heading, column labels, (row key, row label).
+type ProactiveSection = (
+    &'static str,
+    Vec<&'static str>,
+    Vec<(&'static str, &'static str)>,
+);
+/// A group of table 三 rows: label, key prefix, (row key, row label).
+type RowGroup = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+);
+
 fn proactive_table(r: &Record, bad: &BTreeMap<String, Vec<String>>) -> TableView {
     let v = |key: &str, colspan| value(r, &format!("proactive.{key}"), bad, colspan);
     let mut head = Vec::new();
     let mut body = Vec::new();
     if r.template == Template::T2019 {
         head.push(vec![th("第二十条第（一）项", "colgroup", 4, 1)]);
-        let sections: [(&str, Vec<&str>, Vec<(&str, &str)>); 5] = [
+        let sections: [ProactiveSection; 5] = [
             (
                 "",
                 vec![
@@ -608,7 +621,7 @@ fn requests_table(r: &Record, bad: &BTreeMap<String, Vec<String>>) -> TableView 
     )];
     row.extend(values("partly_granted"));
     body.push(row);
-    let groups: [(&str, &str, Vec<(&str, &str)>); 3] = [
+    let groups: [RowGroup; 3] = [
         (
             "（三）不予公开",
             "denied",
