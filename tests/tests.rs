@@ -1,6 +1,7 @@
 //! The one integration-test binary: modules by topic.
 
 mod archive;
+mod browser;
 mod fixtures;
 mod seeds;
 mod util;
