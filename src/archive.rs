@@ -514,6 +514,11 @@ impl Archive {
         }))
     }
 
+    /// Counts of the store's trees (records, current, agencies, rejected).
+    pub fn counts(&self) -> crate::store::StoreCounts {
+        self.store.counts()
+    }
+
     /// Files kept without a record, with the reason they were refused.
     pub fn rejected(&self) -> Result<Vec<Rejected>> {
         Ok(self.store.rejected().collect::<Result<_, _>>()?)

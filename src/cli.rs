@@ -44,6 +44,8 @@ enum Command {
     Verify(VerifyArgs),
     /// Write a deterministic demo corpus of generated reports (演示数据, not real figures).
     DemoCorpus(DemoArgs),
+    /// Serve the archive as web pages with JSON twins and CSV downloads.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +181,23 @@ struct DemoArgs {
     out: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Address to listen on; the default answers only this machine.
+    #[arg(long, default_value = DEFAULT_ADDR, value_name = "IP:PORT")]
+    addr: std::net::SocketAddr,
+    /// Enable uploads (POST /api/reports) for clients sending `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN")]
+    upload_token: Option<String>,
+}
+
+/// The default address of `serve`.
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Reports of the demo corpus an empty archive gets when served without a subcommand.
+const DEMO_REPORTS: usize = 300;
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LevelArg {
     National,
@@ -229,7 +248,17 @@ enum HeadersArg {
 /// Runs a command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        None => bail!("the web server is not built yet; use a subcommand (see --help)"),
+        None => serve(
+            ServeArgs {
+                data: DataArgs {
+                    data: PathBuf::from(DEFAULT_DATA),
+                },
+                addr: DEFAULT_ADDR.parse().expect("the default address is valid"),
+                upload_token: None,
+            },
+            true,
+        ),
+        Some(Command::Serve(args)) => serve(args, false),
         Some(Command::Parse(args)) => parse(args),
         Some(Command::Import(args)) => import(args),
         Some(Command::Search(args)) => search(args),
@@ -616,6 +645,56 @@ fn verify(args: VerifyArgs) -> Result<i32> {
         );
     }
     Ok(if report.is_consistent() { 0 } else { 1 })
+}
+
+/// Serves the archive; with `demo_when_empty`, an empty archive first gets the demo corpus so
+/// that a newcomer sees a living archive in one step.
+fn serve(args: ServeArgs, demo_when_empty: bool) -> Result<i32> {
+    let archive = open_archive(&args.data)?;
+    if demo_when_empty && archive.counts().current == 0 {
+        let dir = args.data.data.join("demo-corpus");
+        println!(
+            "the archive in {} is empty: importing {DEMO_REPORTS} generated demo reports (演示数据) from {}",
+            args.data.data.display(),
+            dir.display()
+        );
+        write_demo_corpus(
+            &nianbao::demo::DemoOptions {
+                count: DEMO_REPORTS,
+                seed: 1,
+                broken_share: 0.05,
+            },
+            &dir,
+        )?;
+        let bar = Bar::new("importing");
+        let summary = archive.import(&[dir], &bar)?;
+        print_import_summary(&summary);
+    }
+    let state = nianbao::web::WebState::new(archive, args.upload_token);
+    let options = nianbao::web::ServeOptions {
+        addr: args.addr,
+        workers: 2,
+    };
+    println!(
+        "serving {} on http://{}",
+        args.data.data.display(),
+        args.addr
+    );
+    actix_web::rt::System::new()
+        .block_on(nianbao::web::serve(state, options))
+        .with_context(|| format!("cannot serve on {}", args.addr))?;
+    Ok(0)
+}
+
+/// Writes the demo reports of `options` into `dir`.
+fn write_demo_corpus(options: &nianbao::demo::DemoOptions, dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for report in nianbao::demo::generate(options) {
+        let path = dir.join(&report.file_name);
+        std::fs::write(&path, report.text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn demo_corpus(args: DemoArgs) -> Result<i32> {

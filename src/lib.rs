@@ -14,3 +14,4 @@ pub mod index;
 pub mod parse;
 pub mod record;
 pub mod store;
+pub mod web;

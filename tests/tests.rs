@@ -1,6 +1,7 @@
 //! The one integration-test binary: modules by topic.
 
 mod archive;
+mod browser;
 mod cli;
 mod demo;
 mod fixtures;
@@ -8,3 +9,4 @@ mod formats;
 mod parse_props;
 mod seeds;
 mod util;
+mod web;

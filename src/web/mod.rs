@@ -1,0 +1,112 @@
+//! The web archive: server-rendered pages (askama) with a JSON twin for each, CSV and JSON
+//! Lines downloads, a small API (agency suggestions, OpenAPI document, token-guarded upload).
+//!
+//! - `routes.rs` is the URL table; `views/` has one file per page family (data gathering,
+//!   page struct, handler) and `templates/` mirrors it.
+//! - `params.rs` turns query strings into typed parameters (400 naming the parameter),
+//!   `format.rs` picks HTML, JSON, CSV or JSON Lines, `error.rs` renders errors in that format.
+//! - `download.rs` streams exports from a blocking thread, `chart.rs` draws SVG charts,
+//!   `highlight.rs` marks query words in narrative text.
+//!
+//! One [`Archive`] is shared by every worker (it is Send + Sync); its calls block, so handlers
+//! run them through `web::block`. Calls `archive`, `index` (request types) and `record`.
+
+pub mod chart;
+pub mod download;
+pub mod error;
+pub mod format;
+pub mod highlight;
+pub mod params;
+pub mod routes;
+pub mod views;
+
+use crate::archive::{Archive, ArchiveError};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, HttpServer};
+use error::WebError;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+/// Largest request body read (an upload), in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Everything the handlers share.
+pub struct WebState {
+    /// The archive.
+    pub archive: Archive,
+    /// Uploads (`POST /api/reports`) exist only when this is set; they must carry it as a
+    /// bearer token.
+    pub upload_token: Option<String>,
+    /// Imports take the index writer, which allows one at a time.
+    pub import_lock: Mutex<()>,
+}
+
+impl WebState {
+    /// State over an opened archive.
+    pub fn new(archive: Archive, upload_token: Option<String>) -> WebState {
+        WebState {
+            archive,
+            upload_token: upload_token.filter(|t| !t.is_empty()),
+            import_lock: Mutex::new(()),
+        }
+    }
+}
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to bind (127.0.0.1:8080 unless told otherwise).
+    pub addr: SocketAddr,
+    /// Worker threads.
+    pub workers: usize,
+}
+
+/// The application: every route over shared state. Tests wrap it in `test::init_service`.
+pub fn app(
+    state: web::Data<WebState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .configure(routes::configure)
+        .default_service(web::to(views::meta::not_found))
+}
+
+/// Serves the archive on `options.addr` until the process is stopped.
+pub async fn serve(state: WebState, options: ServeOptions) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(options.addr)?;
+    serve_listener(state, listener, options.workers).await
+}
+
+/// Serves the archive on a bound listener (tests bind port 0 and read the port first).
+pub async fn serve_listener(
+    state: WebState,
+    listener: std::net::TcpListener,
+    workers: usize,
+) -> std::io::Result<()> {
+    let state = web::Data::new(state);
+    HttpServer::new(move || app(state.clone()))
+        .workers(workers.max(1))
+        .listen(listener)?
+        .run()
+        .await
+}
+
+/// Runs a blocking archive call on the blocking thread pool.
+pub async fn blocking<T, F>(state: &web::Data<WebState>, call: F) -> Result<T, WebError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Archive) -> Result<T, ArchiveError> + Send + 'static,
+{
+    let state = state.clone();
+    Ok(web::block(move || call(&state.archive)).await??)
+}
