@@ -42,7 +42,7 @@ pub enum ArchiveError {
     },
     /// Writing an export failed (e.g. the reader went away).
     #[error("export: {0}")]
-    Export(String),
+    Export(#[source] std::io::Error),
 }
 
 /// Result alias of this module.
@@ -688,8 +688,8 @@ impl<'a> Exporter<'a> {
     }
 }
 
-fn export_error(e: impl std::fmt::Display) -> ArchiveError {
-    ArchiveError::Export(e.to_string())
+fn export_error(e: impl Into<std::io::Error>) -> ArchiveError {
+    ArchiveError::Export(e.into())
 }
 
 /// A record as one CSV row in [`record::columns`] order; absent values are empty cells.

@@ -13,9 +13,14 @@ fn main() {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`nianbao export | head`) is not an error.
+            let broken_pipe =
+                |kind: Option<std::io::ErrorKind>| kind == Some(std::io::ErrorKind::BrokenPipe);
             if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                broken_pipe(e.downcast_ref::<std::io::Error>().map(|io| io.kind()))
+                    || broken_pipe(
+                        e.downcast_ref::<serde_json::Error>()
+                            .and_then(|j| j.io_error_kind()),
+                    )
             }) {
                 std::process::exit(0);
             }
