@@ -310,55 +310,38 @@ impl Archive {
             for (path, parsed) in parse_in_parallel(chunk) {
                 summary.files += 1;
                 let name = display_name(&path);
-                let bytes = match parsed {
+                let ParsedFile { bytes, result } = match parsed {
+                    Ok(parsed) => parsed,
                     Err(reason) => {
                         summary.failed.push(Failure { file: name, reason });
                         progress.advance(0);
                         continue;
                     }
-                    Ok(ParsedFile { bytes, result }) => {
-                        summary.bytes += bytes.len() as u64;
-                        progress.advance(bytes.len() as u64);
-                        match result {
-                            Ok(record) => {
-                                let outcome = self.store.put(&record, &bytes)?;
-                                match outcome {
-                                    PutOutcome::Unchanged => summary.unchanged += 1,
-                                    PutOutcome::New | PutOutcome::NewVersion => {
-                                        if outcome == PutOutcome::New {
-                                            summary.imported += 1;
-                                        } else {
-                                            summary.new_versions += 1;
-                                        }
-                                        if !record.warnings.is_empty() {
-                                            summary.with_warnings += 1;
-                                        }
-                                        self.index_current(&mut writer, &record)?;
-                                        since_commit += 1;
-                                    }
-                                }
-                                if since_commit >= COMMIT_EVERY {
-                                    self.store.flush()?;
-                                    writer.commit()?;
-                                    since_commit = 0;
-                                }
-                                continue;
-                            }
-                            Err(e) => (bytes, e),
+                };
+                summary.bytes += bytes.len() as u64;
+                progress.advance(bytes.len() as u64);
+                match result {
+                    Ok(record) => {
+                        if self.store_record(&mut writer, &mut summary, &record, &bytes)? {
+                            since_commit += 1;
                         }
                     }
-                };
-                let (raw, error) = bytes;
-                let rejected = Rejected {
-                    id: parse::source_id(&raw),
-                    file: name.clone(),
-                    reason: error.to_string(),
-                };
-                self.store.put_rejected(&rejected, &raw)?;
-                summary.failed.push(Failure {
-                    file: name,
-                    reason: error.to_string(),
-                });
+                    Err(error) => {
+                        let reason = error.to_string();
+                        let rejected = Rejected {
+                            id: parse::source_id(&bytes),
+                            file: name.clone(),
+                            reason: reason.clone(),
+                        };
+                        self.store.put_rejected(&rejected, &bytes)?;
+                        summary.failed.push(Failure { file: name, reason });
+                    }
+                }
+                if since_commit >= COMMIT_EVERY {
+                    self.store.flush()?;
+                    writer.commit()?;
+                    since_commit = 0;
+                }
             }
         }
         // Store first: a crash between the two leaves records the index lacks, which `repair`
@@ -367,6 +350,30 @@ impl Archive {
         writer.commit()?;
         progress.finish();
         Ok(summary)
+    }
+
+    /// Stores one parsed record and indexes it when it is new; counts the outcome. Returns
+    /// whether the index changed.
+    fn store_record(
+        &self,
+        writer: &mut crate::index::IndexWriterHandle,
+        summary: &mut ImportSummary,
+        record: &Record,
+        bytes: &[u8],
+    ) -> Result<bool> {
+        match self.store.put(record, bytes)? {
+            PutOutcome::Unchanged => {
+                summary.unchanged += 1;
+                return Ok(false);
+            }
+            PutOutcome::New => summary.imported += 1,
+            PutOutcome::NewVersion => summary.new_versions += 1,
+        }
+        if !record.warnings.is_empty() {
+            summary.with_warnings += 1;
+        }
+        self.index_current(writer, record)?;
+        Ok(true)
     }
 
     /// Indexes a newly stored record if it is the current version of its group, replacing the
