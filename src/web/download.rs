@@ -90,7 +90,7 @@ pub fn export_response(
                 writer
                     .flush()
                     .map(|_| n)
-                    .map_err(|e| ArchiveError::Export(e))
+                    .map_err(ArchiveError::Export)
             });
         if let Err(e) = result {
             // A client that left is not an error worth logging.
