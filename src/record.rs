@@ -431,36 +431,68 @@ pub struct Requests {
     pub carried_forward: Option<Applicants>,
 }
 
-/// Row keys of [`Requests`] in the template's order (2021 rows, then the 2019 single
-/// （六）其他处理 row), as dotted paths below `requests.`.
-pub const REQUEST_ROWS: [&str; 26] = [
-    "new",
-    "carried_over",
-    "granted",
-    "partly_granted",
-    "denied.state_secret",
-    "denied.prohibited_by_law",
-    "denied.security_stability",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_information",
-    "denied.enforcement_files",
-    "denied.inquiry_matters",
-    "unavailable.not_held",
-    "unavailable.needs_creation",
-    "unavailable.unclear",
-    "not_processed.petition",
-    "not_processed.repeated",
-    "not_processed.publications",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-    "other.overdue_correction",
-    "other.unpaid_fee",
-    "other.other",
-    "other.total",
-    "total",
-    "carried_forward",
-];
+/// Counts the token trees it is given (the length of a row list below).
+macro_rules! count {
+    () => { 0 };
+    ($head:tt $($tail:tt)*) => { 1 + count!($($tail)*) };
+}
+
+/// One list of `"dotted.key" => field.path` pairs gives [`REQUEST_ROWS`] and the row accessors
+/// of [`Requests`], so the three can never disagree.
+macro_rules! request_rows {
+    ($($key:literal => $($field:ident).+,)*) => {
+        /// Row keys of [`Requests`] in the template's order (2021 rows, then the 2019 single
+        /// （六）其他处理 row), as dotted paths below `requests.`.
+        pub const REQUEST_ROWS: [&str; count!($($key)*)] = [$($key),*];
+
+        impl Requests {
+            /// A row by its dotted key, e.g. `denied.state_secret`.
+            pub fn row(&self, key: &str) -> Option<&Applicants> {
+                match key {
+                    $($key => self.$($field).+.as_ref(),)*
+                    _ => None,
+                }
+            }
+
+            /// A mutable row slot by its dotted key; `None` for an unknown key.
+            pub fn row_slot(&mut self, key: &str) -> Option<&mut Option<Applicants>> {
+                match key {
+                    $($key => Some(&mut self.$($field).+),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+request_rows! {
+    "new" => new,
+    "carried_over" => carried_over,
+    "granted" => granted,
+    "partly_granted" => partly_granted,
+    "denied.state_secret" => denied.state_secret,
+    "denied.prohibited_by_law" => denied.prohibited_by_law,
+    "denied.security_stability" => denied.security_stability,
+    "denied.third_party" => denied.third_party,
+    "denied.internal_affairs" => denied.internal_affairs,
+    "denied.process_information" => denied.process_information,
+    "denied.enforcement_files" => denied.enforcement_files,
+    "denied.inquiry_matters" => denied.inquiry_matters,
+    "unavailable.not_held" => unavailable.not_held,
+    "unavailable.needs_creation" => unavailable.needs_creation,
+    "unavailable.unclear" => unavailable.unclear,
+    "not_processed.petition" => not_processed.petition,
+    "not_processed.repeated" => not_processed.repeated,
+    "not_processed.publications" => not_processed.publications,
+    "not_processed.excessive" => not_processed.excessive,
+    "not_processed.confirmation" => not_processed.confirmation,
+    "other.overdue_correction" => other.overdue_correction,
+    "other.unpaid_fee" => other.unpaid_fee,
+    "other.other" => other.other,
+    "other.total" => other.total,
+    "total" => total,
+    "carried_forward" => carried_forward,
+}
 
 /// The 办理结果 rows whose sum is （七）总计 (rule 2).
 pub const REQUEST_OUTCOME_ROWS: [&str; 22] = [
@@ -492,73 +524,6 @@ impl Requests {
     /// Every row key (dotted, below `requests.`) in template order.
     pub fn row_keys() -> impl Iterator<Item = &'static str> {
         REQUEST_ROWS.iter().copied()
-    }
-
-    /// A row by its dotted key, e.g. `denied.state_secret`.
-    pub fn row(&self, key: &str) -> Option<&Applicants> {
-        let slot = match key {
-            "new" => &self.new,
-            "carried_over" => &self.carried_over,
-            "granted" => &self.granted,
-            "partly_granted" => &self.partly_granted,
-            "denied.state_secret" => &self.denied.state_secret,
-            "denied.prohibited_by_law" => &self.denied.prohibited_by_law,
-            "denied.security_stability" => &self.denied.security_stability,
-            "denied.third_party" => &self.denied.third_party,
-            "denied.internal_affairs" => &self.denied.internal_affairs,
-            "denied.process_information" => &self.denied.process_information,
-            "denied.enforcement_files" => &self.denied.enforcement_files,
-            "denied.inquiry_matters" => &self.denied.inquiry_matters,
-            "unavailable.not_held" => &self.unavailable.not_held,
-            "unavailable.needs_creation" => &self.unavailable.needs_creation,
-            "unavailable.unclear" => &self.unavailable.unclear,
-            "not_processed.petition" => &self.not_processed.petition,
-            "not_processed.repeated" => &self.not_processed.repeated,
-            "not_processed.publications" => &self.not_processed.publications,
-            "not_processed.excessive" => &self.not_processed.excessive,
-            "not_processed.confirmation" => &self.not_processed.confirmation,
-            "other.overdue_correction" => &self.other.overdue_correction,
-            "other.unpaid_fee" => &self.other.unpaid_fee,
-            "other.other" => &self.other.other,
-            "other.total" => &self.other.total,
-            "total" => &self.total,
-            "carried_forward" => &self.carried_forward,
-            _ => return None,
-        };
-        slot.as_ref()
-    }
-
-    /// A mutable row slot by its dotted key; `None` for an unknown key.
-    pub fn row_slot(&mut self, key: &str) -> Option<&mut Option<Applicants>> {
-        Some(match key {
-            "new" => &mut self.new,
-            "carried_over" => &mut self.carried_over,
-            "granted" => &mut self.granted,
-            "partly_granted" => &mut self.partly_granted,
-            "denied.state_secret" => &mut self.denied.state_secret,
-            "denied.prohibited_by_law" => &mut self.denied.prohibited_by_law,
-            "denied.security_stability" => &mut self.denied.security_stability,
-            "denied.third_party" => &mut self.denied.third_party,
-            "denied.internal_affairs" => &mut self.denied.internal_affairs,
-            "denied.process_information" => &mut self.denied.process_information,
-            "denied.enforcement_files" => &mut self.denied.enforcement_files,
-            "denied.inquiry_matters" => &mut self.denied.inquiry_matters,
-            "unavailable.not_held" => &mut self.unavailable.not_held,
-            "unavailable.needs_creation" => &mut self.unavailable.needs_creation,
-            "unavailable.unclear" => &mut self.unavailable.unclear,
-            "not_processed.petition" => &mut self.not_processed.petition,
-            "not_processed.repeated" => &mut self.not_processed.repeated,
-            "not_processed.publications" => &mut self.not_processed.publications,
-            "not_processed.excessive" => &mut self.not_processed.excessive,
-            "not_processed.confirmation" => &mut self.not_processed.confirmation,
-            "other.overdue_correction" => &mut self.other.overdue_correction,
-            "other.unpaid_fee" => &mut self.other.unpaid_fee,
-            "other.other" => &mut self.other.other,
-            "other.total" => &mut self.other.total,
-            "total" => &mut self.total,
-            "carried_forward" => &mut self.carried_forward,
-            _ => return None,
-        })
     }
 }
 

@@ -86,12 +86,7 @@ pub fn export_response(
         let result = state
             .archive
             .export(&request, export_format, headers, &mut writer)
-            .and_then(|n| {
-                writer
-                    .flush()
-                    .map(|_| n)
-                    .map_err(ArchiveError::Export)
-            });
+            .and_then(|n| writer.flush().map(|_| n).map_err(ArchiveError::Export));
         if let Err(e) = result {
             // A client that left is not an error worth logging.
             if !e.to_string().contains("client went away") {
