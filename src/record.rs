@@ -706,10 +706,39 @@ impl Record {
     }
 
     /// The value of one dotted key (`requests.new.total`), if present.
+    ///
+    /// Table keys are looked up directly (pages read hundreds of them); other keys serialize only
+    /// the top-level field they name.
     pub fn get(&self, key: &str) -> Option<serde_json::Value> {
-        let value = serde_json::to_value(self).ok()?;
-        let mut cur = &value;
-        for part in key.split('.') {
+        let (root, rest) = key.split_once('.').unwrap_or((key, ""));
+        let number = |v: Option<i64>| v.map(serde_json::Value::from);
+        let field = match root {
+            "requests" => {
+                let (row, column) = rest.rsplit_once('.')?;
+                return number(self.requests.as_ref()?.row(row)?.get(column));
+            }
+            "review" => {
+                let (group, column) = rest.split_once('.')?;
+                return number(self.review.as_ref()?.group(group)?.get(column));
+            }
+            "proactive" => serde_json::to_value(&self.proactive),
+            "facts" => serde_json::to_value(&self.facts),
+            "region" => serde_json::to_value(&self.region),
+            "source" => serde_json::to_value(&self.source),
+            "id" => serde_json::to_value(&self.id),
+            "agency" => serde_json::to_value(&self.agency),
+            "year" => serde_json::to_value(self.year),
+            "title" => serde_json::to_value(&self.title),
+            "template" => serde_json::to_value(self.template),
+            "level" => serde_json::to_value(self.level),
+            "kind" => serde_json::to_value(self.kind),
+            "published" => serde_json::to_value(&self.published),
+            "demo" => serde_json::to_value(self.demo),
+            _ => serde_json::to_value(self).map(|all| all.get(root).cloned().unwrap_or_default()),
+        }
+        .ok()?;
+        let mut cur = &field;
+        for part in rest.split('.').filter(|p| !p.is_empty()) {
             cur = cur.get(part)?;
         }
         match cur {
@@ -999,6 +1028,13 @@ mod tests {
         let flat = rec.flatten();
         assert!(flat.contains(&("requests.new.total".into(), serde_json::json!(3))));
         assert_eq!(rec.get("requests.new.total"), Some(serde_json::json!(3)));
+        assert_eq!(rec.get("requests.new.natural_person"), None);
         assert_eq!(rec.get("region.county"), None);
+        assert_eq!(rec.get("agency"), Some(serde_json::json!("某局")));
+        // Every flattened key reads back the same value through `get`.
+        for (key, value) in rec.flatten() {
+            let expected = (!value.is_null()).then_some(value);
+            assert_eq!(rec.get(&key), expected, "{key}");
+        }
     }
 }
