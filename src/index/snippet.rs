@@ -1,13 +1,16 @@
 //! Highlighted snippets: tantivy's SnippetGenerator finds the best fragment (its length limit
 //! counts bytes); this module merges touching highlights so 建议提案 comes out as one
 //! `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One [`Snippets`] per
-//! request. Calls tantivy's snippet module only.
+//! request. Calls tantivy's snippet module and the index tokenizer.
 
+use crate::index::tokenizer::IndexTokenizer;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::Searcher;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Searcher};
 
 /// Fragment length in bytes (≈ 150 Chinese characters).
 pub const SNIPPET_BYTES: usize = 450;
@@ -26,9 +29,31 @@ impl Snippets {
     ) -> tantivy::Result<Self> {
         let generator = match query {
             Some(query) => {
-                let mut generator = SnippetGenerator::create(searcher, query, field)?;
-                generator.set_max_num_chars(SNIPPET_BYTES);
-                Some(generator)
+                // As SnippetGenerator::create, but with a tokenizer that does not remember
+                // texts (the indexing one would keep every hit's text per search thread).
+                let mut terms = BTreeSet::new();
+                query.query_terms(&mut |term, _| {
+                    if term.field() == field {
+                        terms.insert(term.clone());
+                    }
+                });
+                let mut weights = BTreeMap::new();
+                for term in terms {
+                    let Some(text) = term.value().as_str().map(str::to_string) else {
+                        continue;
+                    };
+                    let doc_freq = searcher.doc_freq(&term)?;
+                    if doc_freq > 0 {
+                        weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
+                    }
+                }
+                let tokenizer = TextAnalyzer::from(IndexTokenizer::default());
+                Some(SnippetGenerator::new(
+                    weights,
+                    tokenizer,
+                    field,
+                    SNIPPET_BYTES,
+                ))
             }
             None => None,
         };
