@@ -81,14 +81,15 @@ pub(crate) struct Match {
     pub key: SortValue,
 }
 
-/// Facet counts by value.
+/// Facet counts by value (the strings are shared with [`SegmentStrings`]: nothing is copied
+/// until the final lists).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tally {
     pub year: HashMap<i64, u64>,
-    pub level: HashMap<String, u64>,
-    pub province: HashMap<String, u64>,
-    pub agency: HashMap<String, u64>,
-    pub template: HashMap<String, u64>,
+    pub level: HashMap<Arc<str>, u64>,
+    pub province: HashMap<Arc<str>, u64>,
+    pub agency: HashMap<Arc<str>, u64>,
+    pub template: HashMap<Arc<str>, u64>,
 }
 
 /// What the collector gives back: the number of matches, the best `keep` in order, the facets.
@@ -223,13 +224,13 @@ impl OrdCounter {
     }
 
     /// Add the counts to `into` under the ordinals' strings.
-    fn add_to(&self, strings: &[Arc<str>], into: &mut HashMap<String, u64>) {
+    fn add_to(&self, strings: &[Arc<str>], into: &mut HashMap<Arc<str>, u64>) {
         for (ord, &count) in self.counts.iter().enumerate() {
             if count == 0 {
                 continue;
             }
             if let Some(text) = strings.get(ord) {
-                *into.entry(text.to_string()).or_default() += count;
+                *into.entry(text.clone()).or_default() += count;
             }
         }
     }

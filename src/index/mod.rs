@@ -457,7 +457,7 @@ impl FullTextIndex {
             return Vec::new();
         };
         let prefix = prefix.trim();
-        let mut found: Vec<(bool, String, u64)> = tally
+        let mut found: Vec<(bool, Arc<str>, u64)> = tally
             .agency
             .into_iter()
             .filter(|(name, _)| name.contains(prefix))
@@ -467,7 +467,7 @@ impl FullTextIndex {
         found
             .into_iter()
             .take(limit)
-            .map(|(_, name, count)| (name, count))
+            .map(|(_, name, count)| (name.to_string(), count))
             .collect()
     }
 
@@ -516,14 +516,20 @@ fn sort_source(sort: &Sort) -> Result<SortSource, IndexError> {
 
 /// Facet lists from the tally: years newest first, the rest most frequent first.
 fn facets(tally: Tally) -> Facets {
-    fn by_count(counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
-        let mut list: Vec<FacetCount> = counts
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        list.truncate(limit);
-        list
+    fn by_count(counts: HashMap<Arc<str>, u64>, limit: usize) -> Vec<FacetCount> {
+        let mut list: Vec<(Arc<str>, u64)> = counts.into_iter().collect();
+        let order = |a: &(Arc<str>, u64), b: &(Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if limit < list.len() {
+            list.select_nth_unstable_by(limit, order);
+            list.truncate(limit);
+        }
+        list.sort_unstable_by(order);
+        list.into_iter()
+            .map(|(value, count)| FacetCount {
+                value: value.to_string(),
+                count,
+            })
+            .collect()
     }
     let mut years: Vec<(i64, u64)> = tally.year.into_iter().collect();
     years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
