@@ -12,6 +12,7 @@ use crate::index::query::Sort;
 use crate::index::schema::names;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -81,15 +82,43 @@ pub(crate) struct Match {
     pub key: SortValue,
 }
 
+/// A multiply-rotate hasher (as rustc's FxHash) for the facet tallies: every search merges
+/// thousands of agency names from every segment, and SipHash's flood resistance buys nothing
+/// for keys that come from the index itself.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FacetHasher(u64);
+
+impl std::hash::Hasher for FacetHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Counts by facet value.
+pub(crate) type Counts = HashMap<Arc<str>, u64, BuildHasherDefault<FacetHasher>>;
+
 /// Facet counts by value (the strings are shared with [`SegmentStrings`]: nothing is copied
 /// until the final lists).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tally {
     pub year: HashMap<i64, u64>,
-    pub level: HashMap<Arc<str>, u64>,
-    pub province: HashMap<Arc<str>, u64>,
-    pub agency: HashMap<Arc<str>, u64>,
-    pub template: HashMap<Arc<str>, u64>,
+    pub level: Counts,
+    pub province: Counts,
+    pub agency: Counts,
+    pub template: Counts,
 }
 
 /// What the collector gives back: the number of matches, the best `keep` in order, the facets.
@@ -224,7 +253,7 @@ impl OrdCounter {
     }
 
     /// Add the counts to `into` under the ordinals' strings.
-    fn add_to(&self, strings: &[Arc<str>], into: &mut HashMap<Arc<str>, u64>) {
+    fn add_to(&self, strings: &[Arc<str>], into: &mut Counts) {
         for (ord, &count) in self.counts.iter().enumerate() {
             if count == 0 {
                 continue;

@@ -516,7 +516,7 @@ fn sort_source(sort: &Sort) -> Result<SortSource, IndexError> {
 
 /// Facet lists from the tally: years newest first, the rest most frequent first.
 fn facets(tally: Tally) -> Facets {
-    fn by_count(counts: HashMap<Arc<str>, u64>, limit: usize) -> Vec<FacetCount> {
+    fn by_count(counts: collector::Counts, limit: usize) -> Vec<FacetCount> {
         let mut list: Vec<(Arc<str>, u64)> = counts.into_iter().collect();
         let order = |a: &(Arc<str>, u64), b: &(Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
         if limit < list.len() {
