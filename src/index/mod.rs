@@ -30,14 +30,15 @@ pub use schema::{SCHEMA_VERSION, STAT_KEYS};
 pub use tokenizer::dictionary_version;
 
 use crate::record::Record;
-use collector::{Match, MatchCollector, SortSource, SortValue, Tally};
+use collector::{Collected, Match, MatchCollector, SegmentStrings, SortSource, Tally};
 use document::StoredReport;
 use schema::Fields;
 use serde::{Deserialize, Serialize};
 use snippet::Snippets;
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tantivy::index::SegmentId;
 use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tantivy::{
@@ -157,6 +158,8 @@ pub struct FullTextIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Facet strings of each segment seen, read once: segments never change.
+    segment_strings: Mutex<HashMap<SegmentId, Arc<SegmentStrings>>>,
 }
 
 impl std::fmt::Debug for FullTextIndex {
@@ -211,7 +214,9 @@ impl FullTextIndex {
             })?;
             index
         };
-        index.tokenizers().register(TOKENIZER_NAME, IndexTokenizer);
+        index
+            .tokenizers()
+            .register(TOKENIZER_NAME, IndexTokenizer::remembering());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -222,6 +227,7 @@ impl FullTextIndex {
             index,
             reader,
             fields,
+            segment_strings: Mutex::new(HashMap::new()),
         })
     }
 
@@ -285,18 +291,10 @@ impl FullTextIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
         let built = query::build(req, &self.fields)?;
+        let keep = req.offset.saturating_add(req.limit);
+        let collected = self.collect(&searcher, &built, req, keep, true)?;
         let sort = effective_sort(&req.sort, built.has_text);
-        let collector = MatchCollector {
-            sort: sort_source(&sort)?,
-            scoring: sort == Sort::Relevance,
-            facets: true,
-        };
-        let (mut matches, tally) = searcher
-            .search(&*built.query, &collector)
-            .map_err(|e| self.tantivy_error(e))?;
-        sort_matches(&mut matches, &sort);
-        let total = matches.len();
-        let page: Vec<&Match> = matches.iter().skip(req.offset).take(req.limit).collect();
+        let page: Vec<&Match> = collected.matches.iter().skip(req.offset).collect();
         let mut hits = Vec::with_capacity(page.len());
         if !page.is_empty() {
             let snippets =
@@ -336,10 +334,61 @@ impl FullTextIndex {
             }
         }
         Ok(SearchResults {
-            total,
+            total: collected.total,
             hits,
-            facets: facets(tally),
+            facets: facets(collected.tally),
         })
+    }
+
+    /// Run the built query: the total, the best `keep` matches in order and, with `facets`,
+    /// the facet tally.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        built: &query::BuiltQuery,
+        req: &SearchRequest,
+        keep: usize,
+        facets: bool,
+    ) -> Result<Collected, IndexError> {
+        let sort = effective_sort(&req.sort, built.has_text);
+        let collector = MatchCollector {
+            source: sort_source(&sort)?,
+            sort,
+            keep,
+            facets,
+            strings: self.strings_of(searcher)?,
+        };
+        searcher
+            .search(&*built.query, &collector)
+            .map_err(|e| self.tantivy_error(e))
+    }
+
+    /// The facet strings of every segment of `searcher`, by segment ordinal, read for the
+    /// segments not seen before; forgets segments that merges removed.
+    fn strings_of(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentStrings>>, IndexError> {
+        let readers = searcher.segment_readers();
+        let mut cache = self
+            .segment_strings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut out = Vec::with_capacity(readers.len());
+        for reader in readers {
+            let strings = match cache.get(&reader.segment_id()) {
+                Some(strings) => strings.clone(),
+                None => {
+                    let strings =
+                        Arc::new(SegmentStrings::read(reader).map_err(|e| self.tantivy_error(e))?);
+                    cache.insert(reader.segment_id(), strings.clone());
+                    strings
+                }
+            };
+            out.push(strings);
+        }
+        if cache.len() > readers.len() {
+            let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+            cache.retain(|id, _| live.contains(id));
+        }
+        Ok(out)
     }
 
     /// The ids of every match, in the request's order, ignoring offset and limit (for
@@ -347,16 +396,9 @@ impl FullTextIndex {
     pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<String>, IndexError> {
         let searcher = self.reader.searcher();
         let built = query::build(req, &self.fields)?;
-        let sort = effective_sort(&req.sort, built.has_text);
-        let collector = MatchCollector {
-            sort: sort_source(&sort)?,
-            scoring: sort == Sort::Relevance,
-            facets: false,
-        };
-        let (mut matches, _) = searcher
-            .search(&*built.query, &collector)
-            .map_err(|e| self.tantivy_error(e))?;
-        sort_matches(&mut matches, &sort);
+        let matches = self
+            .collect(&searcher, &built, req, usize::MAX, false)?
+            .matches;
         let mut columns = HashMap::new();
         let mut ids = Vec::with_capacity(matches.len());
         for m in &matches {
@@ -401,16 +443,21 @@ impl FullTextIndex {
     /// then names containing it, each by count; at most `limit`.
     pub fn agencies(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
         let searcher = self.reader.searcher();
-        let collector = MatchCollector {
-            sort: SortSource::None,
-            scoring: false,
-            facets: true,
+        let Ok(strings) = self.strings_of(&searcher) else {
+            return Vec::new();
         };
-        let Ok((_, tally)) = searcher.search(&AllQuery, &collector) else {
+        let collector = MatchCollector {
+            sort: Sort::YearDesc,
+            source: SortSource::None,
+            keep: 0,
+            facets: true,
+            strings,
+        };
+        let Ok(Collected { tally, .. }) = searcher.search(&AllQuery, &collector) else {
             return Vec::new();
         };
         let prefix = prefix.trim();
-        let mut found: Vec<(bool, String, u64)> = tally
+        let mut found: Vec<(bool, Arc<str>, u64)> = tally
             .agency
             .into_iter()
             .filter(|(name, _)| name.contains(prefix))
@@ -420,7 +467,7 @@ impl FullTextIndex {
         found
             .into_iter()
             .take(limit)
-            .map(|(_, name, count)| (name, count))
+            .map(|(_, name, count)| (name.to_string(), count))
             .collect()
     }
 
@@ -467,50 +514,22 @@ fn sort_source(sort: &Sort) -> Result<SortSource, IndexError> {
     })
 }
 
-/// Compare two optional values with absent ones last whatever the direction.
-fn absent_last<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) if descending => b.cmp(&a),
-        (Some(a), Some(b)) => a.cmp(&b),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
-}
-
-fn key_of(value: &SortValue) -> Option<&SortValue> {
-    (*value != SortValue::Absent).then_some(value)
-}
-
-fn sort_matches(matches: &mut [Match], sort: &Sort) {
-    let newest = |a: &Match, b: &Match| absent_last(a.year, b.year, true);
-    let address = |a: &Match, b: &Match| {
-        (a.addr.segment_ord, a.addr.doc_id).cmp(&(b.addr.segment_ord, b.addr.doc_id))
-    };
-    matches.sort_by(|a, b| {
-        let primary = match sort {
-            Sort::Relevance => b.score.total_cmp(&a.score).then(newest(a, b)),
-            Sort::YearDesc => newest(a, b),
-            Sort::YearAsc => absent_last(a.year, b.year, false),
-            Sort::Agency => absent_last(key_of(&a.key), key_of(&b.key), false).then(newest(a, b)),
-            Sort::Stat { descending, .. } => {
-                absent_last(key_of(&a.key), key_of(&b.key), *descending).then(newest(a, b))
-            }
-        };
-        primary.then(address(a, b))
-    });
-}
-
 /// Facet lists from the tally: years newest first, the rest most frequent first.
 fn facets(tally: Tally) -> Facets {
-    fn by_count(counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
-        let mut list: Vec<FacetCount> = counts
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        list.truncate(limit);
-        list
+    fn by_count(counts: collector::Counts, limit: usize) -> Vec<FacetCount> {
+        let mut list: Vec<(Arc<str>, u64)> = counts.into_iter().collect();
+        let order = |a: &(Arc<str>, u64), b: &(Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if limit < list.len() {
+            list.select_nth_unstable_by(limit, order);
+            list.truncate(limit);
+        }
+        list.sort_unstable_by(order);
+        list.into_iter()
+            .map(|(value, count)| FacetCount {
+                value: value.to_string(),
+                count,
+            })
+            .collect()
     }
     let mut years: Vec<(i64, u64)> = tally.year.into_iter().collect();
     years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
@@ -661,7 +680,9 @@ mod tests {
         assert!(a.snippet.contains("<b>建议提案</b>"), "{}", a.snippet);
 
         let phrase = search(&index, &query("\"建议提案\""));
-        assert_eq!(sorted(ids(&phrase)), vec!["a", "b"]);
+        assert_eq!(ids(&phrase), vec!["a", "b"]);
+        let b = &phrase.hits[1];
+        assert!(b.snippet.contains("<b>建议、提案</b>"), "{}", b.snippet);
         let split = search(&index, &query("人大代表建议和政协委员提案"));
         assert_eq!(ids(&split), vec!["c"]);
     }

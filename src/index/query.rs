@@ -7,7 +7,7 @@
 //! the schema's field handles; runs no search.
 
 use crate::index::schema::{self, Fields, SECTION_COUNT, STAT_KEYS};
-use crate::index::tokenizer::{analyze, query_words, Word};
+use crate::index::tokenizer::{analyze, compound_terms, query_words, Word};
 use crate::index::IndexError;
 use crate::record::{Kind, Level, Template};
 use serde::{Deserialize, Serialize};
@@ -319,10 +319,34 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
     if words.is_empty() {
         return None;
     }
-    let phrase = phrase_query(&words, target);
+    // The word as jieba cuts it before compounds are split into their parts.
+    let as_typed = analyze(text, false);
+    // One compound (建议提案): the index records it as a term wherever its parts follow each
+    // other, so two term queries do the work of the phrase of its parts.
+    let compound = match as_typed.as_slice() {
+        [one] if words.len() > 1 => compound_terms(&one.text),
+        _ => None,
+    };
     if is_phrase || words.len() == 1 {
-        return Some(phrase);
+        return Some(match &compound {
+            // Printed as typed ranks first here too.
+            Some([printed, across]) => Box::new(BooleanQuery::union(vec![
+                Box::new(BoostQuery::new(
+                    term_in_any_field(printed, target),
+                    EXACT_BOOST,
+                )),
+                term_in_any_field(across, target),
+            ])),
+            None => phrase_query(&words, target),
+        });
     }
+    let phrase: Box<dyn Query> = match &compound {
+        Some([printed, across]) => Box::new(BooleanQuery::union(vec![
+            term_in_any_field(printed, target),
+            term_in_any_field(across, target),
+        ])),
+        None => phrase_query(&words, target),
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
         .iter()
         .map(|w| (Occur::Must, term_in_any_field(&w.text, target)))
@@ -331,17 +355,14 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
         Occur::Should,
         Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
     ));
-    // The word as jieba cuts it before compounds are split into their parts: a report that
-    // prints the compound itself (建议提案) outranks one that prints it punctuated (建议、提案).
-    let as_typed = analyze(text, false);
+    // A report that prints the compound itself (建议提案) outranks one that prints it
+    // punctuated (建议、提案).
     if as_typed.len() != words.len() {
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                phrase_query(&as_typed, target),
-                EXACT_BOOST,
-            )),
-        ));
+        let exact = match &compound {
+            Some([printed, _]) => term_in_any_field(printed, target),
+            None => phrase_query(&as_typed, target),
+        };
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, EXACT_BOOST))));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }

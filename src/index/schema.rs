@@ -10,7 +10,7 @@ use tantivy::schema::{
 
 /// Version of the schema and of what goes into each field; bump it whenever a field or its
 /// content changes, so that an index written by an older build is reported stale.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The statistic keys a [`crate::index::Condition`] or a stat sort may name: dotted schema keys
 /// (`requests.denied.total` is the sum of the 不予公开 rows) plus `failed_checks`, the number of

@@ -1,13 +1,16 @@
 //! Highlighted snippets: tantivy's SnippetGenerator finds the best fragment (its length limit
 //! counts bytes); this module merges touching highlights so 建议提案 comes out as one
 //! `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One [`Snippets`] per
-//! request. Calls tantivy's snippet module only.
+//! request. Calls tantivy's snippet module and the index tokenizer.
 
+use crate::index::tokenizer::IndexTokenizer;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::Searcher;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Searcher};
 
 /// Fragment length in bytes (≈ 150 Chinese characters).
 pub const SNIPPET_BYTES: usize = 450;
@@ -15,6 +18,9 @@ pub const SNIPPET_BYTES: usize = 450;
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {
     generator: Option<SnippetGenerator>,
+    /// The query's terms that can be found in a text as they are, with their weights; empty
+    /// when some term cannot.
+    plain_terms: Vec<(String, Score)>,
 }
 
 impl Snippets {
@@ -24,30 +30,118 @@ impl Snippets {
         query: Option<&dyn Query>,
         field: Field,
     ) -> tantivy::Result<Self> {
+        let mut plain_terms = Vec::new();
         let generator = match query {
             Some(query) => {
-                let mut generator = SnippetGenerator::create(searcher, query, field)?;
-                generator.set_max_num_chars(SNIPPET_BYTES);
-                Some(generator)
+                // As SnippetGenerator::create, but with a tokenizer that does not remember
+                // texts (the indexing one would keep every hit's text per search thread).
+                let mut terms = BTreeSet::new();
+                query.query_terms(&mut |term, _| {
+                    if term.field() == field {
+                        terms.insert(term.clone());
+                    }
+                });
+                let mut weights = BTreeMap::new();
+                for term in terms {
+                    let Some(text) = term.value().as_str().map(str::to_string) else {
+                        continue;
+                    };
+                    let doc_freq = searcher.doc_freq(&term)?;
+                    if doc_freq > 0 {
+                        weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
+                    }
+                }
+                // Terms with ASCII letters are lowercased and not found as they are: then the
+                // whole text is cut. Terms across punctuation are found through their parts.
+                if !weights
+                    .keys()
+                    .any(|t| t.bytes().any(|b| b.is_ascii_alphabetic()))
+                {
+                    plain_terms = weights
+                        .iter()
+                        .filter(|(t, _)| !t.chars().any(char::is_control))
+                        .map(|(t, w)| (t.clone(), *w))
+                        .collect();
+                }
+                let tokenizer = TextAnalyzer::from(IndexTokenizer::default());
+                Some(SnippetGenerator::new(
+                    weights,
+                    tokenizer,
+                    field,
+                    SNIPPET_BYTES,
+                ))
             }
             None => None,
         };
-        Ok(Snippets { generator })
+        Ok(Snippets {
+            generator,
+            plain_terms,
+        })
+    }
+
+    /// The part of `text` worth cutting into words: a few fragments around the densest
+    /// cluster of the query's terms (by weight), found by plain string search, so a long
+    /// report is not tokenized whole for one snippet. Returns its byte offset and the part.
+    fn focus<'t>(&self, text: &'t str) -> (usize, &'t str) {
+        if text.len() <= 3 * SNIPPET_BYTES || self.plain_terms.is_empty() {
+            return (0, text);
+        }
+        let mut found: Vec<(usize, Score)> = Vec::new();
+        for (term, weight) in &self.plain_terms {
+            found.extend(
+                text.match_indices(term.as_str())
+                    .map(|(at, _)| (at, *weight)),
+            );
+        }
+        found.sort_by_key(|&(at, _)| at);
+        let Some(&(first, _)) = found.first() else {
+            return (0, text);
+        };
+        let (mut best_sum, mut best_at) = (0.0, first);
+        let (mut sum, mut low) = (0.0, 0);
+        for (high, &(at, weight)) in found.iter().enumerate() {
+            sum += weight;
+            while found
+                .get(low)
+                .is_some_and(|&(from, _)| at - from >= SNIPPET_BYTES)
+                && low < high
+            {
+                sum -= found[low].1;
+                low += 1;
+            }
+            if sum > best_sum {
+                best_sum = sum;
+                best_at = found.get(low).map_or(at, |&(from, _)| from);
+            }
+        }
+        let mut start = best_at.saturating_sub(SNIPPET_BYTES);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = best_at.saturating_add(2 * SNIPPET_BYTES).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        match text.get(start..end) {
+            Some(part) => (start, part),
+            None => (0, text),
+        }
     }
 
     /// The snippet of `text` as HTML, or the start of `opening` when `text` has no term of the
     /// query.
     pub fn html(&self, text: &str, opening: &str) -> String {
         if let Some(generator) = &self.generator {
-            let snippet = generator.snippet(text);
+            let (offset, part) = self.focus(text);
+            let snippet = generator.snippet(part);
             if !snippet.highlighted().is_empty() {
                 let range = snippet.fragment_range();
                 let mut html = String::new();
-                if range.start > 0 {
+                if offset + range.start > 0 {
                     html.push('…');
                 }
                 html.push_str(&highlight(snippet.fragment(), snippet.highlighted()));
-                if range.end < text.len() {
+                if offset + range.end < text.len() {
                     html.push('…');
                 }
                 return html;

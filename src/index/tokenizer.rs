@@ -9,6 +9,9 @@
 
 use jieba_rs::Jieba;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -75,83 +78,218 @@ pub struct Word {
     pub end: usize,
 }
 
-/// Cut `text` into words with compact positions; with `expand`, also every dictionary word
-/// (≥ 2 chars) inside each token, emitted before the token itself.
-pub fn analyze(text: &str, expand: bool) -> Vec<Word> {
-    let jieba = jieba();
-    let mut words = Vec::new();
+/// Compound words (dictionary words of at least this many characters) are also indexed where
+/// they span jieba's tokens or punctuation: a query for one of them is then a term query, not
+/// a phrase over its parts (see [`compound_terms`]). [`decompose`] splits exactly these.
+const MIN_COMPOUND_CHARS: usize = 4;
+
+/// Characters of a compound's tail and head looked at across punctuation.
+const JUNCTION_CHARS: usize = 12;
+
+/// Prefix of the term of a compound found across punctuation (建议、提案 gives it for 建议提案):
+/// jieba never keeps a control character in a token, so no plain term starts with it.
+const ACROSS_PUNCTUATION: char = '\u{1}';
+
+/// The CJK ideographs jieba's full-mode cut looks for words in.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2A6DF}'
+        | '\u{2A700}'..='\u{2B73F}'
+        | '\u{2B740}'..='\u{2B81F}'
+        | '\u{2B820}'..='\u{2CEAF}'
+        | '\u{2CEB0}'..='\u{2EBEF}'
+        | '\u{2F800}'..='\u{2FA1F}'
+    )
+}
+
+/// True for a dictionary word that the index also records as one term wherever its characters
+/// follow each other in a sentence, punctuation aside.
+fn is_compound(jieba: &Jieba, word: &str) -> bool {
+    let chars = word.chars().count();
+    (MIN_COMPOUND_CHARS..=MAX_EXPANDED_TOKEN_CHARS).contains(&chars)
+        && word.chars().all(is_cjk)
+        && jieba.has_word(word)
+}
+
+/// The two terms a compound word is indexed under: as printed (建议提案), and across
+/// punctuation (建议、提案); `None` when `word` is not such a compound. Together they match
+/// exactly where the phrase of the word's parts would, without reading positions.
+pub fn compound_terms(word: &str) -> Option<[String; 2]> {
+    is_compound(jieba(), word).then(|| [word.to_string(), format!("{ACROSS_PUNCTUATION}{word}")])
+}
+
+/// One token of jieba's plain cut: byte range, compact position, whether it counts.
+struct Cut {
+    start: usize,
+    end: usize,
+    position: usize,
+    /// Has an alphanumeric character (else it is punctuation or space).
+    alphanumeric: bool,
+    /// Punctuation holding a sentence end.
+    sentence_end: bool,
+}
+
+/// jieba's plain cut of `text` with compact positions.
+fn cut(jieba: &Jieba, text: &str) -> Vec<Cut> {
+    let mut cuts = Vec::new();
     let mut alphanumerics = 0usize;
     let mut gaps = 0usize;
     for token in jieba.cut(text, false) {
         let word = token.word;
         let count = word.chars().filter(|c| c.is_alphanumeric()).count();
-        if count == 0 {
-            if word.chars().any(is_sentence_end) {
-                gaps += SENTENCE_GAP;
-            }
-            continue;
+        let sentence_end = count == 0 && word.chars().any(is_sentence_end);
+        if sentence_end {
+            gaps += SENTENCE_GAP;
         }
-        let position = alphanumerics + gaps;
-        if expand {
-            push_sub_words(jieba, word, token.byte_start, position, &mut words);
-        }
-        words.push(Word {
-            text: word.to_ascii_lowercase(),
-            position,
+        cuts.push(Cut {
             start: token.byte_start,
             end: token.byte_start + word.len(),
+            position: alphanumerics + gaps,
+            alphanumeric: count > 0,
+            sentence_end,
         });
         alphanumerics += count;
+    }
+    cuts
+}
+
+/// Cut `text` into words with compact positions; with `expand` (the index side), also every
+/// dictionary word (≥ 2 chars) inside each token and every compound word across tokens or
+/// punctuation, all sorted by position.
+pub fn analyze(text: &str, expand: bool) -> Vec<Word> {
+    let jieba = jieba();
+    let cuts = cut(jieba, text);
+    let mut words: Vec<Word> = cuts
+        .iter()
+        .filter(|c| c.alphanumeric)
+        .filter_map(|c| {
+            Some(Word {
+                text: text.get(c.start..c.end)?.to_ascii_lowercase(),
+                position: c.position,
+                start: c.start,
+                end: c.end,
+            })
+        })
+        .collect();
+    if expand {
+        push_dictionary_words(jieba, text, &cuts, &mut words);
+        push_compounds_across_punctuation(jieba, text, &cuts, &mut words);
+        words.sort_by_key(|w| w.position);
     }
     words
 }
 
-/// Every dictionary word of two or more characters strictly inside `token`, in order of its
-/// first character, at the compact position of that character.
-fn push_sub_words(
-    jieba: &Jieba,
-    token: &str,
-    byte_start: usize,
-    position: usize,
-    out: &mut Vec<Word>,
-) {
-    // Byte offset of every char boundary, and the compact position of every char.
-    let bounds: Vec<usize> = token
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(token.len()))
-        .collect();
-    let chars = bounds.len() - 1;
-    if !(3..=MAX_EXPANDED_TOKEN_CHARS).contains(&chars) || token.is_ascii() {
-        return;
-    }
-    let mut compact = position;
-    for first in 0..chars {
-        for last in (first + 2)..=chars {
-            if first == 0 && last == chars {
-                continue; // the token itself
-            }
-            let (Some(&from), Some(&to)) = (bounds.get(first), bounds.get(last)) else {
-                continue;
-            };
-            let Some(sub) = token.get(from..to) else {
-                continue;
-            };
-            if jieba.has_word(sub) {
-                out.push(Word {
-                    text: sub.to_ascii_lowercase(),
-                    position: compact,
-                    start: byte_start + from,
-                    end: byte_start + to,
-                });
-            }
+/// The compact position of the character at byte `at` of the token `cut`.
+fn position_in(cut: &Cut, text: &str, at: usize) -> Option<usize> {
+    let before = text.get(cut.start..at)?;
+    Some(cut.position + before.chars().filter(|c| c.is_alphanumeric()).count())
+}
+
+/// Every dictionary word of jieba's full cut that lies strictly inside a token (≥ 2 chars) or
+/// spans tokens (compounds only). One pass of jieba's prefix walk over the text.
+fn push_dictionary_words(jieba: &Jieba, text: &str, cuts: &[Cut], out: &mut Vec<Word>) {
+    for word in jieba.cut_all(text) {
+        let (start, end) = (word.byte_start, word.byte_end);
+        let chars = word.end - word.start;
+        if chars < 2 || !word.word.chars().all(is_cjk) {
+            continue;
         }
-        let is_alphanumeric = token
-            .get(bounds[first]..bounds[first + 1])
-            .and_then(|s| s.chars().next())
-            .is_some_and(char::is_alphanumeric);
-        if is_alphanumeric {
-            compact += 1;
+        // The token the word starts in.
+        let i = cuts.partition_point(|c| c.end <= start);
+        let Some(first) = cuts.get(i) else { continue };
+        if first.start == start && first.end == end {
+            continue; // the token itself
+        }
+        if end > first.end && chars < MIN_COMPOUND_CHARS {
+            continue;
+        }
+        if chars > MAX_EXPANDED_TOKEN_CHARS {
+            continue;
+        }
+        let Some(position) = position_in(first, text, start) else {
+            continue;
+        };
+        out.push(Word {
+            text: word.word.to_string(),
+            position,
+            start,
+            end,
+        });
+    }
+}
+
+/// Compound words whose characters are split by punctuation within a sentence (建议、提案),
+/// under the [`ACROSS_PUNCTUATION`] term, at the compact position of their first character.
+fn push_compounds_across_punctuation(jieba: &Jieba, text: &str, cuts: &[Cut], out: &mut Vec<Word>) {
+    let mut i = 0;
+    while i < cuts.len() {
+        // A run of punctuation without a sentence end between two tokens.
+        let Some(before) = cuts.get(i).filter(|c| c.alphanumeric) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while cuts
+            .get(j)
+            .is_some_and(|c| !c.alphanumeric && !c.sentence_end)
+        {
+            j += 1;
+        }
+        let after = match cuts.get(j) {
+            Some(after) if j > i + 1 && after.alphanumeric => after,
+            _ => {
+                i = j.max(i + 1);
+                continue;
+            }
+        };
+        i = j;
+        let (Some(left), Some(right)) = (text.get(..before.end), text.get(after.start..)) else {
+            continue;
+        };
+        let tail: Vec<(usize, char)> = left
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_cjk(*c))
+            .take(JUNCTION_CHARS)
+            .collect();
+        let head: Vec<(usize, char)> = right
+            .char_indices()
+            .take_while(|(_, c)| is_cjk(*c))
+            .take(JUNCTION_CHARS)
+            .collect();
+        if tail.is_empty() || head.is_empty() {
+            continue;
+        }
+        let joined: String = tail
+            .iter()
+            .rev()
+            .chain(head.iter())
+            .map(|(_, c)| *c)
+            .collect();
+        for word in jieba.cut_all(&joined) {
+            let (from, to) = (word.start, word.end);
+            if from >= tail.len() || to <= tail.len() || to - from < MIN_COMPOUND_CHARS {
+                continue;
+            }
+            // Char `from` of `joined` is tail char `tail.len() - 1 - from` counted backwards.
+            let Some(&(start, _)) = tail.get(tail.len() - 1 - from) else {
+                continue;
+            };
+            let Some(&(last, last_char)) = head.get(to - tail.len() - 1) else {
+                continue;
+            };
+            let Some(position) = after.position.checked_sub(tail.len() - from) else {
+                continue;
+            };
+            out.push(Word {
+                text: format!("{ACROSS_PUNCTUATION}{}", word.word),
+                position,
+                start,
+                end: after.start + last + last_char.len_utf8(),
+            });
         }
     }
 }
@@ -230,54 +368,120 @@ fn decompose<'t>(jieba: &Jieba, token: &'t str) -> Option<Vec<&'t str>> {
     Some(parts)
 }
 
-/// The index-side tokenizer registered with tantivy as [`TOKENIZER_NAME`].
+/// The index-side tokenizer registered with tantivy as [`TOKENIZER_NAME`]
+/// ([`IndexTokenizer::remembering`]); snippets use one that does not remember texts.
 #[derive(Clone, Default)]
-pub struct IndexTokenizer;
+pub struct IndexTokenizer {
+    remember: bool,
+}
 
-/// Tokens of one text, computed up front.
+impl IndexTokenizer {
+    /// The tokenizer of the indexing threads: remembers the texts it cut lately.
+    pub fn remembering() -> Self {
+        IndexTokenizer { remember: true }
+    }
+}
+
+/// Texts this thread cut most recently, with their tokens. A report's section texts go into
+/// the narrative field and into their section's field; tantivy keeps one tokenizer per field
+/// but indexes a document on one thread, so this per-thread memory cuts each text once.
+const RECENT_TEXTS: usize = 64;
+
+thread_local! {
+    static RECENT: RefCell<VecDeque<(String, Rc<[Token]>)>> =
+        RefCell::new(VecDeque::with_capacity(RECENT_TEXTS));
+}
+
+/// The tokens of `text`, from this thread's memory when it cut the same text lately.
+fn index_tokens(text: &str, remember: bool) -> Rc<[Token]> {
+    if !remember {
+        return tokens_of(text);
+    }
+    let found = RECENT.with(|recent| {
+        recent
+            .borrow()
+            .iter()
+            .find(|(seen, _)| seen == text)
+            .map(|(_, tokens)| tokens.clone())
+    });
+    if let Some(tokens) = found {
+        return tokens;
+    }
+    let tokens = tokens_of(text);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if recent.len() >= RECENT_TEXTS {
+            recent.pop_front();
+        }
+        recent.push_back((text.to_string(), tokens.clone()));
+    });
+    tokens
+}
+
+/// The index-side tokens of `text`.
+fn tokens_of(text: &str) -> Rc<[Token]> {
+    analyze(text, true)
+        .into_iter()
+        .map(|w| Token {
+            offset_from: w.start,
+            offset_to: w.end,
+            position: w.position,
+            text: w.text,
+            position_length: 1,
+        })
+        .collect()
+}
+
+/// Tokens of one text, computed up front (or remembered).
 pub struct WordStream {
-    tokens: std::vec::IntoIter<Token>,
-    current: Token,
+    tokens: Rc<[Token]>,
+    /// Index of the next token.
+    next: usize,
+    /// A copy of the current token once someone asked to change it.
+    changed: Option<Token>,
+    /// Before the first token.
+    empty: Token,
 }
 
 impl Tokenizer for IndexTokenizer {
     type TokenStream<'a> = WordStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        let tokens: Vec<Token> = analyze(text, true)
-            .into_iter()
-            .map(|w| Token {
-                offset_from: w.start,
-                offset_to: w.end,
-                position: w.position,
-                text: w.text,
-                position_length: 1,
-            })
-            .collect();
         WordStream {
-            tokens: tokens.into_iter(),
-            current: Token::default(),
+            tokens: index_tokens(text, self.remember),
+            next: 0,
+            changed: None,
+            empty: Token::default(),
         }
     }
 }
 
 impl TokenStream for WordStream {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(token) => {
-                self.current = token;
-                true
-            }
-            None => false,
+        self.changed = None;
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
         }
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        if let Some(token) = &self.changed {
+            return token;
+        }
+        self.next
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .unwrap_or(&self.empty)
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        if self.changed.is_none() {
+            self.changed = Some(self.token().clone());
+        }
+        self.changed.get_or_insert_with(Token::default)
     }
 }
 
@@ -368,6 +572,52 @@ mod tests {
             }
             last.insert(&w.text, w.position);
         }
+    }
+
+    #[test]
+    fn compounds_are_terms_printed_and_across_punctuation_but_not_across_sentences() {
+        let printed = analyze("本年度办理建议提案9件", true);
+        assert!(has(&printed, "建议提案", 5), "{:?}", terms(&printed));
+        let across = analyze("本年度办理建议、提案9件", true);
+        assert!(
+            has(&across, "\u{1}建议提案", 5) && has(&across, "建议", 5) && has(&across, "提案", 7),
+            "{:?}",
+            terms(&across)
+        );
+        let word = across
+            .iter()
+            .find(|w| w.text.starts_with(ACROSS_PUNCTUATION));
+        let text = "本年度办理建议、提案9件";
+        assert_eq!(
+            word.and_then(|w| text.get(w.start..w.end)),
+            Some("建议、提案")
+        );
+        let apart = analyze("办理建议。提案", true);
+        assert!(
+            apart.iter().all(|w| !w.text.contains("建议提案")),
+            "{:?}",
+            terms(&apart)
+        );
+        assert!(compound_terms("建议提案").is_some());
+        assert!(compound_terms("建议").is_none() && compound_terms("abcd").is_none());
+    }
+
+    #[test]
+    fn remembered_tokens_equal_fresh_ones() {
+        let text = "政府信息公开工作年度报告。建议、提案办理情况";
+        let collect = |mut tokenizer: IndexTokenizer| {
+            let mut stream = tokenizer.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            out
+        };
+        let fresh = collect(IndexTokenizer::default());
+        assert!(!fresh.is_empty());
+        assert_eq!(collect(IndexTokenizer::remembering()), fresh);
+        assert_eq!(collect(IndexTokenizer::remembering()), fresh);
     }
 
     #[test]
