@@ -7,7 +7,15 @@
 //! carried_forward(Y−1) = carried_over(Y), in_force(Y) = in_force(Y−1) + issued − repealed, and in
 //! the 2019 template 上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1). A `broken_share` of
 //! reports break exactly one of the consistency rules 1–4 of schema.md on purpose.
+//!
+//! A report is first written as blocks (title, headings, paragraphs, tables with the template's
+//! merged cells), then laid out in its file format: text in one of three layouts (most
+//! reports), a saved portal page ([`html`], about 15 %) or a Word file ([`docx`], about 10 %).
+//! The format and its look are drawn from the seed too, on a stream of their own, so forcing
+//! one format ([`DemoOptions::format`]) leaves every report's content as it was.
 
+pub mod docx;
+pub mod html;
 pub mod table;
 
 use crate::gazetteer::{Division, Gazetteer};
@@ -29,7 +37,35 @@ pub struct DemoOptions {
     pub seed: u64,
     /// Share of reports (0.0..=1.0) that break exactly one consistency rule on purpose.
     pub broken_share: f64,
+    /// Every report in this format; `None` mixes them (15 % HTML, 10 % .docx, the rest text).
+    pub format: Option<DemoFormat>,
 }
+
+/// The file format of a generated report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DemoFormat {
+    /// A UTF-8 text file in one of three table layouts (tabs, Markdown, one cell per line).
+    Text,
+    /// A saved portal page, UTF-8 or GBK, with the site's menus and metadata block.
+    Html,
+    /// A Word .docx file.
+    Docx,
+}
+
+impl DemoFormat {
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DemoFormat::Text => "txt",
+            DemoFormat::Html => "html",
+            DemoFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Percent of reports written as HTML pages, then as .docx files, when formats are mixed.
+const HTML_PERCENT: u64 = 15;
+const DOCX_PERCENT: u64 = 10;
 
 impl Default for DemoOptions {
     fn default() -> Self {
@@ -37,6 +73,7 @@ impl Default for DemoOptions {
             count: 100,
             seed: 1,
             broken_share: 0.05,
+            format: None,
         }
     }
 }
@@ -44,10 +81,12 @@ impl Default for DemoOptions {
 /// One generated report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoReport {
-    /// An ASCII file name: `demo-<seed>-<index>-<division code>-<year>.txt`.
+    /// An ASCII file name: `demo-<seed>-<index>-<division code>-<year>.<txt|html|docx>`.
     pub file_name: String,
-    /// The report text (UTF-8).
-    pub text: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The file's format.
+    pub format: DemoFormat,
     /// The issuing agency as the title names it (real place name + body).
     pub agency: String,
     /// The statistics year.
@@ -73,6 +112,7 @@ pub fn generate(opts: &DemoOptions) -> impl Iterator<Item = DemoReport> {
         seed: opts.seed,
         count: opts.count,
         broken_share,
+        format: opts.format,
         rng: SplitMix64::new(opts.seed),
         places,
         used_agencies: BTreeSet::new(),
@@ -86,6 +126,7 @@ struct DemoReports {
     seed: u64,
     count: usize,
     broken_share: f64,
+    format: Option<DemoFormat>,
     rng: SplitMix64,
     places: Vec<&'static Division>,
     used_agencies: BTreeSet<String>,
@@ -116,17 +157,56 @@ impl Iterator for DemoReports {
             .rng
             .chance(self.broken_share)
             .then(|| 1 + self.rng.below(4) as u8);
+        // Drawn whether or not the format is forced, so that the content stays the same.
+        let roll = self.rng.below(100);
+        let mut style = SplitMix64::new(self.rng.next_u64());
+        let format = self.format.unwrap_or(if roll < HTML_PERCENT {
+            DemoFormat::Html
+        } else if roll < HTML_PERCENT + DOCX_PERCENT {
+            DemoFormat::Docx
+        } else {
+            DemoFormat::Text
+        });
         let report = write_report(&mut self.rng, plan, broken);
-        let file_name = format!(
-            "demo-{:x}-{:05}-{}-{}.txt",
-            self.seed, self.emitted, plan.place.code, plan.next_year
-        );
         let year = plan.next_year;
+        let bytes = match format {
+            DemoFormat::Text => render_text(&report.blocks, report.layout).into_bytes(),
+            DemoFormat::Html => {
+                let written = (year + 1, report.signed_month, style.range(1, 20) as u32);
+                let published = (written.0, written.1, written.2 + style.range(0, 8) as u32);
+                let portal = html::Portal {
+                    site: plan.site(),
+                    publisher: &plan.agency,
+                    index_number: format!(
+                        "{}/{}-{:05}",
+                        plan.place.code,
+                        year + 1,
+                        style.below(100_000)
+                    ),
+                    written,
+                    published,
+                };
+                html::write(&report.blocks, &portal, &mut style)
+            }
+            DemoFormat::Docx => {
+                let saved = (year + 1, report.signed_month, style.range(1, 28) as u32);
+                docx::write(&report.blocks, saved, &mut style)
+            }
+        };
+        let file_name = format!(
+            "demo-{:x}-{:05}-{}-{}.{}",
+            self.seed,
+            self.emitted,
+            plan.place.code,
+            year,
+            format.extension()
+        );
         plan.next_year += 1;
         self.emitted += 1;
         Some(DemoReport {
             file_name,
-            text: render_text(&report.blocks, report.layout),
+            bytes,
+            format,
             agency: plan.agency.clone(),
             year,
             broken_rule: report.broken_rule,
@@ -300,6 +380,18 @@ struct AgencyPlan {
     next_year: i32,
     last_year: i32,
     carry: Carry,
+}
+
+impl AgencyPlan {
+    /// The portal that carries the agency's reports: its own if it is a government, else its
+    /// place's government's.
+    fn site(&self) -> String {
+        if self.government {
+            self.agency.clone()
+        } else {
+            format!("{}人民政府", self.place.name)
+        }
+    }
 }
 
 /// Numbers that chain from one year to the next.
@@ -1111,11 +1203,7 @@ fn write_report(rng: &mut SplitMix64, plan: &mut AgencyPlan, broken: Option<u8>)
     )));
     out.push(paragraph(format!(
         "本报告电子版可在{}门户网站查阅。如对报告内容有疑问，请与{}办公室联系（地址：{}；电子邮箱：{}）。",
-        if plan.government {
-            plan.agency.clone()
-        } else {
-            format!("{}人民政府", plan.place.name)
-        },
+        plan.site(),
         plan.agency,
         plan.address,
         plan.email
@@ -1324,8 +1412,36 @@ mod tests {
             count,
             seed,
             broken_share,
+            format: None,
         })
         .collect()
+    }
+
+    /// The reports as text files, with their text.
+    fn texts(count: usize, seed: u64, broken_share: f64) -> Vec<(DemoReport, String)> {
+        generate(&DemoOptions {
+            count,
+            seed,
+            broken_share,
+            format: Some(DemoFormat::Text),
+        })
+        .map(|r| {
+            let text = String::from_utf8(r.bytes.clone()).expect("text reports are UTF-8");
+            (r, text)
+        })
+        .collect()
+    }
+
+    /// `word/document.xml` of a .docx.
+    fn document_xml(bytes: &[u8]) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .expect("a document part")
+            .read_to_string(&mut xml)
+            .expect("UTF-8 XML");
+        xml
     }
 
     /// Which of rules 1–4 of schema.md the figures break.
@@ -1379,7 +1495,7 @@ mod tests {
         let b = reports(30, 7, 0.05);
         assert_eq!(a, b);
         let c = reports(30, 8, 0.05);
-        assert_ne!(a[0].text, c[0].text);
+        assert_ne!(a[0].bytes, c[0].bytes);
         // A shorter run is a prefix of a longer one.
         assert_eq!(reports(10, 7, 0.05)[..], a[..10]);
     }
@@ -1387,19 +1503,27 @@ mod tests {
     #[test]
     fn output_bytes_are_pinned() {
         // Guards against accidental platform- or order-dependence: if this changes, the change
-        // must be deliberate (and then the digest updated).
+        // must be deliberate (and then the digest updated). Changed when HTML and .docx output
+        // came in (the format draw shifts the stream, and the layout became blocks).
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
-        for r in reports(5, 42, 0.05) {
-            hasher.update(r.file_name.as_bytes());
-            hasher.update(r.text.as_bytes());
+        for format in [None, Some(DemoFormat::Html), Some(DemoFormat::Docx)] {
+            for r in generate(&DemoOptions {
+                count: 5,
+                seed: 42,
+                broken_share: 0.05,
+                format,
+            }) {
+                hasher.update(r.file_name.as_bytes());
+                hasher.update(&r.bytes);
+            }
         }
         let digest = format!("{:x}", hasher.finalize());
         assert_eq!(digest.len(), 64);
         assert_eq!(digest, PINNED_DIGEST, "demo output changed");
     }
 
-    const PINNED_DIGEST: &str = "e9358fa6a32a390c4c437ad0e8fe8c986d345476de87ad6bb59c2f7fc1d59666";
+    const PINNED_DIGEST: &str = "0c4c089a199c4416910af49c565453deb1f9f36a26ab77b4521f5077c091f916";
 
     #[test]
     fn count_names_and_marker() {
@@ -1408,9 +1532,12 @@ mod tests {
         let names: BTreeSet<_> = r.iter().map(|x| &x.file_name).collect();
         assert_eq!(names.len(), 60);
         for x in &r {
-            assert!(x.file_name.is_ascii() && x.file_name.ends_with(".txt"));
-            assert!(x.text.lines().any(|l| l == DEMO_MARKER), "{}", x.file_name);
-            assert!(x.text.starts_with(&x.agency), "{}", x.file_name);
+            let extension = format!(".{}", x.format.extension());
+            assert!(x.file_name.is_ascii() && x.file_name.ends_with(&extension));
+        }
+        for (x, text) in texts(60, 3, 0.05) {
+            assert!(text.lines().any(|l| l == DEMO_MARKER), "{}", x.file_name);
+            assert!(text.starts_with(&x.agency), "{}", x.file_name);
         }
         let none = generate(&DemoOptions {
             count: 0,
@@ -1420,33 +1547,120 @@ mod tests {
     }
 
     #[test]
+    fn formats_are_mixed_by_share_and_forcing_one_keeps_the_content() {
+        let mixed = reports(1000, 17, 0.05);
+        let of = |f: DemoFormat| mixed.iter().filter(|x| x.format == f).count();
+        let (html, docx) = (of(DemoFormat::Html), of(DemoFormat::Docx));
+        assert!((110..=190).contains(&html), "{html} HTML pages");
+        assert!((60..=140).contains(&docx), "{docx} .docx files");
+        let pages: Vec<_> = mixed
+            .iter()
+            .filter(|x| x.format == DemoFormat::Html)
+            .collect();
+        let gbk = pages
+            .iter()
+            .filter(|x| std::str::from_utf8(&x.bytes).is_err())
+            .count();
+        assert!(
+            gbk > 20 && gbk < pages.len() - 20,
+            "{gbk} of {}",
+            pages.len()
+        );
+        for x in &mixed {
+            match x.format {
+                DemoFormat::Docx => assert!(x.bytes.starts_with(b"PK\x03\x04")),
+                DemoFormat::Html => assert!(x.bytes.starts_with(b"<!DOCTYPE html>")),
+                DemoFormat::Text => assert!(x.bytes.starts_with(x.agency.as_bytes())),
+            }
+        }
+        // Forced formats: same agencies, years and broken rules, report by report.
+        let same = |x: &DemoReport| (x.agency.clone(), x.year, x.broken_rule);
+        for format in [DemoFormat::Text, DemoFormat::Html, DemoFormat::Docx] {
+            let forced: Vec<DemoReport> = generate(&DemoOptions {
+                count: 50,
+                seed: 17,
+                broken_share: 0.05,
+                format: Some(format),
+            })
+            .collect();
+            assert!(forced.iter().all(|x| x.format == format));
+            for (a, b) in forced.iter().zip(&mixed) {
+                assert_eq!(same(a), same(b));
+                if a.format == b.format {
+                    assert_eq!(a, b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_and_docx_tables_merge_cells_as_the_template_does() {
+        let options = |format| DemoOptions {
+            count: 12,
+            seed: 21,
+            broken_share: 0.0,
+            format: Some(format),
+        };
+        for x in generate(&options(DemoFormat::Html)) {
+            let page = match std::str::from_utf8(&x.bytes) {
+                Ok(utf8) => utf8.to_string(),
+                Err(_) => encoding_rs::GB18030.decode(&x.bytes).0.into_owned(),
+            };
+            // 三、本年度办理结果 spans its outcome rows and （七）总计.
+            let outcomes = if x.year >= 2021 { 22 } else { 20 };
+            for span in [
+                format!("<td rowspan=\"{outcomes}\">"),
+                "<td rowspan=\"8\">".to_string(),
+                "<td colspan=\"3\" rowspan=\"3\">".to_string(),
+                "<td colspan=\"5\">".to_string(),
+                "<td colspan=\"10\">".to_string(),
+            ] {
+                assert!(page.contains(&span), "{}: no {span}", x.file_name);
+            }
+            assert!(page.contains("发布机构："), "{}", x.file_name);
+            assert!(page.contains("charset="), "{}", x.file_name);
+        }
+        for x in generate(&options(DemoFormat::Docx)) {
+            let xml = document_xml(&x.bytes);
+            for mark in [
+                "<w:gridSpan w:val=\"10\"/>",
+                "<w:gridSpan w:val=\"3\"/><w:vMerge w:val=\"restart\"/>",
+                "<w:vMerge/>",
+            ] {
+                assert!(xml.contains(mark), "{}: no {mark}", x.file_name);
+            }
+            assert!(xml.contains("演示数据"), "{}", x.file_name);
+        }
+    }
+
+    #[test]
     fn layouts_and_templates_are_mixed() {
-        let r = reports(90, 11, 0.05);
-        let markdown = r.iter().filter(|x| x.text.contains("\n|------|")).count();
+        let r = texts(90, 11, 0.05);
+        let markdown = r.iter().filter(|(_, t)| t.contains("\n|------|")).count();
         let cells = r
             .iter()
-            .filter(|x| x.text.contains("\n\t信息内容\n"))
+            .filter(|(_, t)| t.contains("\n\t信息内容\n"))
             .count();
-        let tabs = r.iter().filter(|x| x.text.contains("\n信息内容\t")).count();
+        let tabs = r.iter().filter(|(_, t)| t.contains("\n信息内容\t")).count();
         assert_eq!(markdown + cells + tabs, r.len());
         assert!(
             markdown > 10 && cells > 10 && tabs > 10,
             "{markdown} {cells} {tabs}"
         );
-        for x in &r {
-            let t2021 = x.text.contains("本年制发件数");
-            let t2019 = x.text.contains("本年新制作数量");
+        for (x, text) in &r {
+            let t2021 = text.contains("本年制发件数");
+            let t2019 = text.contains("本年新制作数量");
             assert!(t2021 != t2019, "{}", x.file_name);
             assert_eq!(t2021, x.year >= 2021, "{}", x.file_name);
         }
-        assert!(r.iter().any(|x| x.year < 2021) && r.iter().any(|x| x.year >= 2021));
+        assert!(r.iter().any(|(x, _)| x.year < 2021) && r.iter().any(|(x, _)| x.year >= 2021));
     }
 
     #[test]
     fn agencies_are_real_places_the_gazetteer_locates() {
         let g = Gazetteer::global();
         let mut levels = BTreeSet::new();
-        for x in reports(120, 5, 0.05) {
+        for (x, text) in texts(120, 5, 0.05) {
             let code = x
                 .file_name
                 .split('-')
@@ -1454,7 +1668,7 @@ mod tests {
                 .expect("code in the file name");
             let division = g.by_code(code).expect("a gazetteer code");
             assert!(x.agency.starts_with(&division.name), "{}", x.agency);
-            let found = g.locate(&x.agency, &x.text);
+            let found = g.locate(&x.agency, &text);
             assert_eq!(found.region.code.as_deref(), Some(code), "{}", x.agency);
             assert!(found.from_gazetteer.is_empty(), "{} {:?}", x.agency, found);
             levels.insert(format!("{:?}", found.level));
@@ -1464,8 +1678,8 @@ mod tests {
 
     #[test]
     fn sizes_are_like_real_reports() {
-        for x in reports(150, 9, 0.05) {
-            let n = x.text.len();
+        for (x, text) in texts(150, 9, 0.05) {
+            let n = text.len();
             assert!(
                 (5_000..=12_000).contains(&n),
                 "{} has {n} bytes",
@@ -1477,15 +1691,13 @@ mod tests {
     #[test]
     fn narrative_numbers_agree_with_the_tables() {
         let stated = regex::Regex::new(r"本年新收政府信息公开申请(\d+)件").unwrap();
-        for x in reports(60, 13, 0.3) {
-            let n: i64 = stated.captures(&x.text).expect("stated")[1]
-                .parse()
-                .unwrap();
-            let row = row_numbers(&x.text, "一、本年新收政府信息公开申请数量");
+        for (x, text) in texts(60, 13, 0.3) {
+            let n: i64 = stated.captures(&text).expect("stated")[1].parse().unwrap();
+            let row = row_numbers(&text, "一、本年新收政府信息公开申请数量");
             assert_eq!(row.len(), 7, "{}", x.file_name);
             assert_eq!(row[6], n, "{}", x.file_name);
             for phrase in ["全年主动公开信息", "人大代表建议", "政协提案"] {
-                assert!(x.text.contains(phrase), "{} lacks {phrase}", x.file_name);
+                assert!(text.contains(phrase), "{} lacks {phrase}", x.file_name);
             }
         }
     }
