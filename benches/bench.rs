@@ -186,7 +186,7 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
     let index = dir_bytes(&data.join("search"));
     println!("### import");
     println!(
-        "- {n} reports, {:.0} MB raw text: {:.1} s, {:.0} reports/s, {:.1} MB/s, peak RSS {:.0} MB",
+        "- {n} reports, {:.0} MB of report files (text, HTML, .docx): {:.1} s, {:.0} reports/s, {:.1} MB/s, peak RSS {:.0} MB",
         raw as f64 / 1e6,
         secs,
         n as f64 / secs,
@@ -194,7 +194,7 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
         peak
     );
     println!(
-        "- on disk: store {:.0} MB, index {:.0} MB, together {:.2} × the raw text",
+        "- on disk: store {:.0} MB, index {:.0} MB, together {:.2} × the report files",
         store as f64 / 1e6,
         index as f64 / 1e6,
         (store + index) as f64 / raw as f64
