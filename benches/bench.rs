@@ -85,14 +85,15 @@ fn bench_parse() {
         count: 2000,
         seed: 11,
         broken_share: 0.05,
+        format: None,
     })
     .collect();
-    let bytes: usize = reports.iter().map(|r| r.text.len()).sum();
+    let bytes: usize = reports.iter().map(|r| r.bytes.len()).sum();
     // Warm up (jieba is not involved in parsing, but the gazetteer loads once).
-    let _ = nianbao::parse::parse(reports[0].text.as_bytes(), &reports[0].file_name);
+    let _ = nianbao::parse::parse(&reports[0].bytes, &reports[0].file_name);
     let start = Instant::now();
     for r in &reports {
-        let _ = nianbao::parse::parse(r.text.as_bytes(), &r.file_name);
+        let _ = nianbao::parse::parse(&r.bytes, &r.file_name);
     }
     let secs = start.elapsed().as_secs_f64();
     println!("\n## parse (one core)");
@@ -116,8 +117,9 @@ fn ensure_corpus(root: &Path, n: usize) -> PathBuf {
             count: n,
             seed: 1,
             broken_share: 0.05,
+            format: None,
         }) {
-            std::fs::write(dir.join(&r.file_name), r.text).expect("write report");
+            std::fs::write(dir.join(&r.file_name), r.bytes).expect("write report");
         }
         std::fs::write(&done, b"").expect("marker");
     }
@@ -184,7 +186,7 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
     let index = dir_bytes(&data.join("search"));
     println!("### import");
     println!(
-        "- {n} reports, {:.0} MB raw text: {:.1} s, {:.0} reports/s, {:.1} MB/s, peak RSS {:.0} MB",
+        "- {n} reports, {:.0} MB of report files (text, HTML, .docx): {:.1} s, {:.0} reports/s, {:.1} MB/s, peak RSS {:.0} MB",
         raw as f64 / 1e6,
         secs,
         n as f64 / secs,
@@ -192,7 +194,7 @@ fn bench_import(binary: &Path, corpus: &Path, data: &Path, n: usize) {
         peak
     );
     println!(
-        "- on disk: store {:.0} MB, index {:.0} MB, together {:.2} × the raw text",
+        "- on disk: store {:.0} MB, index {:.0} MB, together {:.2} × the report files",
         store as f64 / 1e6,
         index as f64 / 1e6,
         (store + index) as f64 / raw as f64

@@ -179,6 +179,10 @@ struct DemoArgs {
     /// Directory to write the reports to (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Write every report in this format; by default 15 % are HTML pages, 10 % Word .docx
+    /// files and the rest text.
+    #[arg(long, value_enum)]
+    format: Option<DemoFormatArg>,
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +241,23 @@ enum SortArg {
 enum FormatArg {
     Jsonl,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DemoFormatArg {
+    Text,
+    Html,
+    Docx,
+}
+
+impl From<DemoFormatArg> for nianbao::demo::DemoFormat {
+    fn from(arg: DemoFormatArg) -> Self {
+        match arg {
+            DemoFormatArg::Text => nianbao::demo::DemoFormat::Text,
+            DemoFormatArg::Html => nianbao::demo::DemoFormat::Html,
+            DemoFormatArg::Docx => nianbao::demo::DemoFormat::Docx,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -663,6 +684,7 @@ fn serve(args: ServeArgs, demo_when_empty: bool) -> Result<i32> {
                 count: DEMO_REPORTS,
                 seed: 1,
                 broken_share: 0.05,
+                format: None,
             },
             &dir,
         )?;
@@ -691,7 +713,7 @@ fn write_demo_corpus(options: &nianbao::demo::DemoOptions, dir: &std::path::Path
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for report in nianbao::demo::generate(options) {
         let path = dir.join(&report.file_name);
-        std::fs::write(&path, report.text.as_bytes())
+        std::fs::write(&path, &report.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
@@ -710,14 +732,15 @@ fn demo_corpus(args: DemoArgs) -> Result<i32> {
         count: args.count,
         seed: args.seed,
         broken_share: args.broken_share,
+        format: args.format.map(Into::into),
     };
     let bar = Bar::new("generating");
     bar.start(args.count as u64, 0);
     for report in nianbao::demo::generate(&options) {
         let path = args.out.join(&report.file_name);
-        std::fs::write(&path, report.text.as_bytes())
+        std::fs::write(&path, &report.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        bar.advance(report.text.len() as u64);
+        bar.advance(report.bytes.len() as u64);
     }
     bar.finish();
     println!("wrote {} reports to {}", args.count, args.out.display());

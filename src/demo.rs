@@ -7,11 +7,22 @@
 //! carried_forward(Y−1) = carried_over(Y), in_force(Y) = in_force(Y−1) + issued − repealed, and in
 //! the 2019 template 上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1). A `broken_share` of
 //! reports break exactly one of the consistency rules 1–4 of schema.md on purpose.
+//!
+//! A report is first written as blocks (title, headings, paragraphs, tables with the template's
+//! merged cells), then laid out in its file format: text in one of three layouts (most
+//! reports), a saved portal page ([`html`], about 15 %) or a Word file ([`docx`], about 10 %).
+//! The format and its look are drawn from the seed too, on a stream of their own, so forcing
+//! one format ([`DemoOptions::format`]) leaves every report's content as it was.
+
+pub mod docx;
+pub mod html;
+pub mod table;
 
 use crate::gazetteer::{Division, Gazetteer};
 use crate::record::Level;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use table::Cell;
 
 /// The line every generated report carries; the parser sets `demo = true` on it.
 pub const DEMO_MARKER: &str =
@@ -26,7 +37,35 @@ pub struct DemoOptions {
     pub seed: u64,
     /// Share of reports (0.0..=1.0) that break exactly one consistency rule on purpose.
     pub broken_share: f64,
+    /// Every report in this format; `None` mixes them (15 % HTML, 10 % .docx, the rest text).
+    pub format: Option<DemoFormat>,
 }
+
+/// The file format of a generated report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DemoFormat {
+    /// A UTF-8 text file in one of three table layouts (tabs, Markdown, one cell per line).
+    Text,
+    /// A saved portal page, UTF-8 or GBK, with the site's menus and metadata block.
+    Html,
+    /// A Word .docx file.
+    Docx,
+}
+
+impl DemoFormat {
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DemoFormat::Text => "txt",
+            DemoFormat::Html => "html",
+            DemoFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Percent of reports written as HTML pages, then as .docx files, when formats are mixed.
+const HTML_PERCENT: u64 = 15;
+const DOCX_PERCENT: u64 = 10;
 
 impl Default for DemoOptions {
     fn default() -> Self {
@@ -34,6 +73,7 @@ impl Default for DemoOptions {
             count: 100,
             seed: 1,
             broken_share: 0.05,
+            format: None,
         }
     }
 }
@@ -41,10 +81,12 @@ impl Default for DemoOptions {
 /// One generated report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoReport {
-    /// An ASCII file name: `demo-<seed>-<index>-<division code>-<year>.txt`.
+    /// An ASCII file name: `demo-<seed>-<index>-<division code>-<year>.<txt|html|docx>`.
     pub file_name: String,
-    /// The report text (UTF-8).
-    pub text: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The file's format.
+    pub format: DemoFormat,
     /// The issuing agency as the title names it (real place name + body).
     pub agency: String,
     /// The statistics year.
@@ -70,6 +112,7 @@ pub fn generate(opts: &DemoOptions) -> impl Iterator<Item = DemoReport> {
         seed: opts.seed,
         count: opts.count,
         broken_share,
+        format: opts.format,
         rng: SplitMix64::new(opts.seed),
         places,
         used_agencies: BTreeSet::new(),
@@ -83,6 +126,7 @@ struct DemoReports {
     seed: u64,
     count: usize,
     broken_share: f64,
+    format: Option<DemoFormat>,
     rng: SplitMix64,
     places: Vec<&'static Division>,
     used_agencies: BTreeSet<String>,
@@ -113,17 +157,56 @@ impl Iterator for DemoReports {
             .rng
             .chance(self.broken_share)
             .then(|| 1 + self.rng.below(4) as u8);
+        // Drawn whether or not the format is forced, so that the content stays the same.
+        let roll = self.rng.below(100);
+        let mut style = SplitMix64::new(self.rng.next_u64());
+        let format = self.format.unwrap_or(if roll < HTML_PERCENT {
+            DemoFormat::Html
+        } else if roll < HTML_PERCENT + DOCX_PERCENT {
+            DemoFormat::Docx
+        } else {
+            DemoFormat::Text
+        });
         let report = write_report(&mut self.rng, plan, broken);
-        let file_name = format!(
-            "demo-{:x}-{:05}-{}-{}.txt",
-            self.seed, self.emitted, plan.place.code, plan.next_year
-        );
         let year = plan.next_year;
+        let bytes = match format {
+            DemoFormat::Text => render_text(&report.blocks, report.layout).into_bytes(),
+            DemoFormat::Html => {
+                let written = (year + 1, report.signed_month, style.range(1, 20) as u32);
+                let published = (written.0, written.1, written.2 + style.range(0, 8) as u32);
+                let portal = html::Portal {
+                    site: plan.site(),
+                    publisher: &plan.agency,
+                    index_number: format!(
+                        "{}/{}-{:05}",
+                        plan.place.code,
+                        year + 1,
+                        style.below(100_000)
+                    ),
+                    written,
+                    published,
+                };
+                html::write(&report.blocks, &portal, &mut style)
+            }
+            DemoFormat::Docx => {
+                let saved = (year + 1, report.signed_month, style.range(1, 28) as u32);
+                docx::write(&report.blocks, saved, &mut style)
+            }
+        };
+        let file_name = format!(
+            "demo-{:x}-{:05}-{}-{}.{}",
+            self.seed,
+            self.emitted,
+            plan.place.code,
+            year,
+            format.extension()
+        );
         plan.next_year += 1;
         self.emitted += 1;
         Some(DemoReport {
             file_name,
-            text: report.text,
+            bytes,
+            format,
             agency: plan.agency.clone(),
             year,
             broken_rule: report.broken_rule,
@@ -297,6 +380,18 @@ struct AgencyPlan {
     next_year: i32,
     last_year: i32,
     carry: Carry,
+}
+
+impl AgencyPlan {
+    /// The portal that carries the agency's reports: its own if it is a government, else its
+    /// place's government's.
+    fn site(&self) -> String {
+        if self.government {
+            self.agency.clone()
+        } else {
+            format!("{}人民政府", self.place.name)
+        }
+    }
 }
 
 /// Numbers that chain from one year to the next.
@@ -629,6 +724,9 @@ enum Layout {
 
 type Grid = Vec<Vec<String>>;
 
+/// A table as authored: rows of cells with their spans (see [`table`]).
+type Rows = Vec<Vec<Cell>>;
+
 fn render_table(out: &mut String, grid: &Grid, layout: Layout) {
     let width = grid.iter().map(Vec::len).max().unwrap_or(0);
     match layout {
@@ -672,8 +770,9 @@ fn render_table(out: &mut String, grid: &Grid, layout: Layout) {
     }
 }
 
-fn cells(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
+/// One-column cells, one per text.
+fn cells(items: &[&str]) -> Vec<Cell> {
+    items.iter().map(|s| Cell::new(*s)).collect()
 }
 
 fn signed(n: i64) -> String {
@@ -684,14 +783,29 @@ fn signed(n: i64) -> String {
     }
 }
 
-fn row_with(label: &str, values: &[String]) -> Vec<String> {
-    let mut row = vec![label.to_string()];
-    row.extend(values.iter().cloned());
+/// A row of a label and values; the last value stretches over `last_span` columns.
+fn row_with(label: &str, values: &[String], last_span: usize) -> Vec<Cell> {
+    let mut row = vec![Cell::new(label)];
+    row.extend(values.iter().map(Cell::new));
+    if let Some(last) = row.last_mut().filter(|_| !values.is_empty()) {
+        last.colspan = last_span.max(1);
+    }
     row
 }
 
-/// Table 二 of the 2021 template; returns the grid.
-fn proactive_2021(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
+/// The caption row of a block of table 二 (第二十条第（…）项), across the table's 4 columns.
+fn caption(text: &str) -> Vec<Cell> {
+    vec![Cell::span(text, 4, 1)]
+}
+
+/// A header row: 信息内容 and column names, the last stretched to the table's 4 columns.
+fn header(names: &[&str]) -> Vec<Cell> {
+    let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    row_with("信息内容", &names, 4 - names.len())
+}
+
+/// Table 二 of the 2021 template.
+fn proactive_2021(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Rows {
     let makes_rules = plan.government && plan.place.level != Level::County;
     let prev = plan.carry.in_force.unwrap_or([
         if makes_rules { rng.range(5, 60) } else { 0 },
@@ -714,6 +828,7 @@ fn proactive_2021(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
                 repealed.to_string(),
                 in_force[i].to_string(),
             ],
+            1,
         ));
     }
     plan.carry.in_force = Some(in_force);
@@ -725,25 +840,25 @@ fn proactive_2021(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
         format!("{:.2}", rng.range(1, scale * 400) as f64 / 100.0)
     };
     let mut grid = vec![
-        cells(&["第二十条第（一）项", "", "", ""]),
+        caption("第二十条第（一）项"),
         cells(&["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
     ];
     grid.extend(rows);
-    grid.push(cells(&["第二十条第（五）项"]));
-    grid.push(cells(&["信息内容", "本年处理决定数量"]));
-    grid.push(row_with("行政许可", &[decisions(rng, scale * 60)]));
-    grid.push(cells(&["第二十条第（六）项"]));
-    grid.push(cells(&["信息内容", "本年处理决定数量"]));
-    grid.push(row_with("行政处罚", &[decisions(rng, scale * 20)]));
-    grid.push(row_with("行政强制", &[decisions(rng, scale * 3)]));
-    grid.push(cells(&["第二十条第（八）项"]));
-    grid.push(cells(&["信息内容", "本年收费金额（单位：万元）"]));
-    grid.push(row_with("行政事业性收费", &[fee]));
+    grid.push(caption("第二十条第（五）项"));
+    grid.push(header(&["本年处理决定数量"]));
+    grid.push(row_with("行政许可", &[decisions(rng, scale * 60)], 3));
+    grid.push(caption("第二十条第（六）项"));
+    grid.push(header(&["本年处理决定数量"]));
+    grid.push(row_with("行政处罚", &[decisions(rng, scale * 20)], 3));
+    grid.push(row_with("行政强制", &[decisions(rng, scale * 3)], 3));
+    grid.push(caption("第二十条第（八）项"));
+    grid.push(header(&["本年收费金额（单位：万元）"]));
+    grid.push(row_with("行政事业性收费", &[fee], 3));
     grid
 }
 
 /// Table 二 of the 2019 template.
-fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
+fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Rows {
     let makes_rules = plan.government && plan.place.level != Level::County;
     let prev_total = plan.carry.total_published.unwrap_or([
         if makes_rules { rng.range(5, 60) } else { 0 },
@@ -751,7 +866,7 @@ fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
     ]);
     let mut total = [0; 2];
     let mut grid = vec![
-        cells(&["第二十条第（一）项", "", "", ""]),
+        caption("第二十条第（一）项"),
         cells(&[
             "信息内容",
             "本年新制作数量",
@@ -774,6 +889,7 @@ fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
                 published.to_string(),
                 total[i].to_string(),
             ],
+            1,
         ));
     }
     plan.carry.total_published = Some(total);
@@ -793,32 +909,24 @@ fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
         if let Some(d) = decisions {
             values.push(d.to_string());
         }
-        row_with(label, &values)
+        let last_span = 4 - values.len();
+        row_with(label, &values, last_span)
     };
-    grid.push(cells(&["第二十条第（五）项"]));
-    grid.push(cells(&[
-        "信息内容",
-        "上一年项目数量",
-        "本年增/减",
-        "处理决定数量",
-    ]));
+    let item_header = ["上一年项目数量", "本年增/减", "处理决定数量"];
+    grid.push(caption("第二十条第（五）项"));
+    grid.push(header(&item_header));
     let d = rng.skewed(scale * 60);
     grid.push(item_row(rng, 0, "行政许可", Some(d)));
     let d = rng.skewed(scale * 10);
     grid.push(item_row(rng, 1, "其他对外管理服务事项", Some(d)));
-    grid.push(cells(&["第二十条第（六）项"]));
-    grid.push(cells(&[
-        "信息内容",
-        "上一年项目数量",
-        "本年增/减",
-        "处理决定数量",
-    ]));
+    grid.push(caption("第二十条第（六）项"));
+    grid.push(header(&item_header));
     let d = rng.skewed(scale * 20);
     grid.push(item_row(rng, 2, "行政处罚", Some(d)));
     let d = rng.skewed(scale * 3);
     grid.push(item_row(rng, 3, "行政强制", Some(d)));
-    grid.push(cells(&["第二十条第（八）项"]));
-    grid.push(cells(&["信息内容", "上一年项目数量", "本年增/减"]));
+    grid.push(caption("第二十条第（八）项"));
+    grid.push(header(&item_header[..2]));
     grid.push(item_row(rng, 4, "行政事业性收费", None));
     plan.carry.items = Some(next);
     if rng.chance(0.7) {
@@ -828,92 +936,115 @@ fn proactive_2019(rng: &mut SplitMix64, plan: &mut AgencyPlan) -> Grid {
         } else {
             format!("{:.2}", rng.range(items * 50, items * 3000) as f64 / 100.0)
         };
-        grid.push(cells(&["第二十条第（九）项"]));
-        grid.push(cells(&["信息内容", "采购项目数量", "采购总金额"]));
-        grid.push(row_with("政府集中采购", &[items.to_string(), amount]));
+        grid.push(caption("第二十条第（九）项"));
+        grid.push(header(&["采购项目数量", "采购总金额"]));
+        grid.push(row_with("政府集中采购", &[items.to_string(), amount], 2));
     }
     grid
 }
 
-fn request_grid(f: &Figures, t2021: bool) -> Grid {
-    let mut grid = vec![
+/// Table 三 with the template's merges: the note spans the 3 label columns of the 3 header
+/// rows, 三、本年度办理结果 spans all its outcome rows and （七）总计, each group of numbered items
+/// (（三）不予公开 …) spans its items, and a label without sub-items spans the columns to its
+/// right.
+fn request_table(f: &Figures, t2021: bool) -> Rows {
+    let mut rows = vec![
+        vec![
+            Cell::span(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                3,
+                3,
+            ),
+            Cell::span("申请人情况", 7, 1),
+        ],
+        vec![
+            Cell::span("自然人", 1, 2),
+            Cell::span("法人或其他组织", 5, 1),
+            Cell::span("总计", 1, 2),
+        ],
         cells(&[
-            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-            "",
-            "",
-            "申请人情况",
-        ]),
-        cells(&[
-            "",
-            "",
-            "",
-            "自然人",
-            "法人或其他组织",
-            "",
-            "",
-            "",
-            "",
-            "总计",
-        ]),
-        cells(&[
-            "",
-            "",
-            "",
-            "",
             "商业企业",
             "科研机构",
             "社会公益组织",
             "法律服务机构",
             "其他",
-            "",
         ]),
     ];
-    let mut push = |labels: (&str, &str, &str), row: &Row| {
-        let mut cells = vec![labels.0.into(), labels.1.into(), labels.2.into()];
-        cells.extend(row.iter().map(i64::to_string));
-        grid.push(cells);
+    let numbers = |labels: Vec<Cell>, row: &Row| {
+        let mut cells = labels;
+        cells.extend(row.iter().map(|n| Cell::new(n.to_string())));
+        cells
     };
-    let rows = &REQUEST_ROWS_2021;
-    push(rows[0], &f.new);
-    push(rows[1], &f.carried_over);
+    let labels = &REQUEST_ROWS_2021;
+    rows.push(numbers(vec![Cell::span(labels[0].0, 3, 1)], &f.new));
+    rows.push(numbers(
+        vec![Cell::span(labels[1].0, 3, 1)],
+        &f.carried_over,
+    ));
     let outcome_labels: Vec<(&str, &str, &str)> = if t2021 {
-        rows[2..23].to_vec()
+        labels[2..23].to_vec()
     } else {
-        let mut v = rows[2..20].to_vec();
+        let mut v = labels[2..20].to_vec();
         v.push(("", "（六）其他处理", ""));
         v
     };
-    for (labels, row) in outcome_labels.into_iter().zip(&f.outcomes) {
-        push(labels, row);
+    for (i, ((a, b, c), row)) in outcome_labels.iter().zip(&f.outcomes).enumerate() {
+        let mut label_cells = Vec::new();
+        if !a.is_empty() {
+            // The outcome rows and （七）总计.
+            label_cells.push(Cell::span(*a, 1, f.outcomes.len() + 1));
+        }
+        if c.is_empty() {
+            label_cells.push(Cell::span(*b, 2, 1));
+        } else {
+            if !b.is_empty() {
+                let items = 1 + outcome_labels[i + 1..]
+                    .iter()
+                    .take_while(|(_, b, c)| b.is_empty() && !c.is_empty())
+                    .count();
+                label_cells.push(Cell::span(*b, 1, items));
+            }
+            label_cells.push(Cell::new(*c));
+        }
+        rows.push(numbers(label_cells, row));
     }
-    push(rows[23], &f.total);
-    push(rows[24], &f.carried_forward);
-    grid
+    rows.push(numbers(vec![Cell::span(labels[23].1, 2, 1)], &f.total));
+    rows.push(numbers(
+        vec![Cell::span(labels[24].0, 3, 1)],
+        &f.carried_forward,
+    ));
+    rows
 }
 
-fn review_grid(f: &Figures) -> Grid {
+/// Table 四: 行政复议 spans its 5 columns, 行政诉讼 its 10; each 行政复议 column name spans
+/// two header rows; 未经复议直接起诉 and 复议后起诉 span 5 columns each.
+fn review_table(f: &Figures) -> Rows {
     let heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
-    let mut row1 = vec![String::new(); 15];
-    row1[0] = "行政复议".into();
-    row1[5] = "行政诉讼".into();
-    let mut row2: Vec<String> = heads.iter().map(|s| s.to_string()).collect();
-    row2.push("未经复议直接起诉".into());
-    row2.extend(std::iter::repeat_n(String::new(), 4));
-    row2.push("复议后起诉".into());
-    row2.extend(std::iter::repeat_n(String::new(), 4));
-    let mut row3 = vec![String::new(); 5];
-    for _ in 0..2 {
-        row3.extend(heads.iter().map(|s| s.to_string()));
-    }
-    let values = f.review.iter().flatten().map(i64::to_string).collect();
-    vec![row1, row2, row3, values]
+    let mut second: Vec<Cell> = heads.iter().map(|h| Cell::span(*h, 1, 2)).collect();
+    second.push(Cell::span("未经复议直接起诉", 5, 1));
+    second.push(Cell::span("复议后起诉", 5, 1));
+    vec![
+        vec![Cell::span("行政复议", 5, 1), Cell::span("行政诉讼", 10, 1)],
+        second,
+        heads.iter().chain(&heads).map(|h| Cell::new(*h)).collect(),
+        f.review
+            .iter()
+            .flatten()
+            .map(|n| Cell::new(n.to_string()))
+            .collect(),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
 // Narrative
 
+/// A report as its author wrote it, before any file format lays it out.
 struct Written {
-    text: String,
+    blocks: Vec<Block>,
+    /// The text layout a text export of it uses.
+    layout: Layout,
+    /// Month (1–3) of the year after the statistics year in which the report is signed.
+    signed_month: u32,
     broken_rule: Option<u8>,
 }
 
@@ -1028,12 +1159,6 @@ fn write_report(rng: &mut SplitMix64, plan: &mut AgencyPlan, broken: Option<u8>)
         1 => Layout::Markdown,
         _ => Layout::CellPerLine,
     };
-    // Paragraphs are separated by blank lines except in flattened one-cell-per-line files.
-    let gap = if layout == Layout::CellPerLine {
-        "\n"
-    } else {
-        "\n\n"
-    };
 
     let proactive = if t2021 {
         proactive_2021(rng, plan)
@@ -1051,22 +1176,21 @@ fn write_report(rng: &mut SplitMix64, plan: &mut AgencyPlan, broken: Option<u8>)
     };
     let previous_published = plan.carry.proactive_published.replace(published);
 
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(48);
+    let paragraph = |text: String| Block::Paragraph(text);
     // Title block.
-    match rng.below(3) {
-        0 => {
-            let _ = write!(out, "{}\n{}年政府信息公开工作年度报告\n", plan.agency, year);
-        }
-        1 => {
-            let _ = writeln!(out, "{}{}年政府信息公开工作年度报告", plan.agency, year);
-        }
-        _ => {
-            let _ = write!(out, "{}\n{}年度政府信息公开工作报告\n", plan.agency, year);
-        }
-    }
-    out.push_str(&gap[1..]);
-    out.push_str(DEMO_MARKER);
-    out.push_str(gap);
+    out.push(Block::Title(match rng.below(3) {
+        0 => vec![
+            plan.agency.clone(),
+            format!("{year}年政府信息公开工作年度报告"),
+        ],
+        1 => vec![format!("{}{year}年政府信息公开工作年度报告", plan.agency)],
+        _ => vec![
+            plan.agency.clone(),
+            format!("{year}年度政府信息公开工作报告"),
+        ],
+    }));
+    out.push(paragraph(DEMO_MARKER.to_string()));
 
     // Preamble.
     let basis = if t2021 {
@@ -1074,30 +1198,21 @@ fn write_report(rng: &mut SplitMix64, plan: &mut AgencyPlan, broken: Option<u8>)
     } else {
         "国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告格式的要求"
     };
-    let _ = write!(
-        out,
-        "本报告依据《中华人民共和国政府信息公开条例》和{basis}编制，由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六部分组成。报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。{gap}"
-    );
-    let _ = write!(
-        out,
-        "本报告电子版可在{}门户网站查阅。如对报告内容有疑问，请与{}办公室联系（地址：{}；电子邮箱：{}）。{gap}",
-        if plan.government {
-            plan.agency.clone()
-        } else {
-            format!("{}人民政府", plan.place.name)
-        },
+    out.push(paragraph(format!(
+        "本报告依据《中华人民共和国政府信息公开条例》和{basis}编制，由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六部分组成。报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
+    )));
+    out.push(paragraph(format!(
+        "本报告电子版可在{}门户网站查阅。如对报告内容有疑问，请与{}办公室联系（地址：{}；电子邮箱：{}）。",
+        plan.site(),
         plan.agency,
         plan.address,
         plan.email
-    );
+    )));
 
     // 一、总体情况
-    out.push_str("一、总体情况");
-    out.push_str(gap);
-    out.push_str(&fill(rng.pick(&OPENINGS), plan, year));
-    out.push_str(gap);
-    out.push_str("（一）主动公开");
-    out.push_str(gap);
+    out.push(Block::heading(0, 0, "总体情况"));
+    out.push(paragraph(fill(rng.pick(&OPENINGS), plan, year)));
+    out.push(Block::heading(1, 0, "主动公开"));
     let mut proactive_text =
         fill(rng.pick(&PROACTIVE_SENTENCES), plan, year).replace("{n}", &published.to_string());
     if let Some(prev) = previous_published {
@@ -1108,138 +1223,183 @@ fn write_report(rng: &mut SplitMix64, plan: &mut AgencyPlan, broken: Option<u8>)
         };
         let _ = write!(proactive_text, "公开数量{trend}。");
     }
-    out.push_str(&proactive_text);
-    out.push_str(gap);
-    out.push_str("（二）依申请公开");
-    out.push_str(gap);
+    out.push(paragraph(proactive_text));
+    out.push(Block::heading(1, 1, "依申请公开"));
     let carry = if rng.chance(0.5) {
         format!("，上年结转{}件", figures.carried_over[6])
     } else {
         String::new()
     };
-    out.push_str(
-        &fill(rng.pick(&REQUEST_SENTENCES), plan, year)
-            .replace("{n}", &figures.new[6].to_string())
-            .replace("{carry}", &carry),
-    );
+    let mut request_text = fill(rng.pick(&REQUEST_SENTENCES), plan, year)
+        .replace("{n}", &figures.new[6].to_string())
+        .replace("{carry}", &carry);
     if rng.chance(0.5) {
         let reconsiderations = figures.review[0][4];
         let lawsuits = figures.review[1][4] + figures.review[2][4];
         let _ = write!(
-            out,
+            request_text,
             "全年因政府信息公开工作被申请行政复议{reconsiderations}件，被提起行政诉讼{lawsuits}件。"
         );
     }
-    out.push_str(gap);
+    out.push(paragraph(request_text));
     // A varying number of further subsections keeps the sizes realistic and varied.
     let mut number = 2;
     for (heading, variants) in MANAGEMENT_SUBSECTIONS {
         if rng.chance(0.75) {
-            let body = if rng.chance(0.3) {
+            out.push(Block::heading(1, number, heading));
+            if rng.chance(0.3) {
                 // Both variants: some reports say more about one topic.
-                variants.map(|v| fill(v, plan, year)).join(gap)
+                out.extend(variants.map(|v| paragraph(fill(v, plan, year))));
             } else {
-                fill(rng.pick(&variants), plan, year)
-            };
-            let _ = write!(
-                out,
-                "（{}）{heading}{gap}{body}{gap}",
-                CHINESE_NUMBERS[number]
-            );
+                out.push(paragraph(fill(rng.pick(&variants), plan, year)));
+            }
             number += 1;
         }
     }
 
     // Tables.
     let heading_2 = if rng.chance(0.3) {
-        "二、行政机关主动公开政府信息情况"
+        "行政机关主动公开政府信息情况"
     } else {
-        "二、主动公开政府信息情况"
+        "主动公开政府信息情况"
     };
-    section_with_table(&mut out, heading_2, &proactive, layout);
-    section_with_table(
-        &mut out,
-        "三、收到和处理政府信息公开申请情况",
-        &request_grid(&figures, t2021),
-        layout,
-    );
-    section_with_table(
-        &mut out,
-        "四、政府信息公开行政复议、行政诉讼情况",
-        &review_grid(&figures),
-        layout,
-    );
+    out.push(Block::heading(0, 1, heading_2));
+    out.push(Block::Table(proactive));
+    out.push(Block::heading(0, 2, "收到和处理政府信息公开申请情况"));
+    out.push(Block::Table(request_table(&figures, t2021)));
+    out.push(Block::heading(0, 3, "政府信息公开行政复议、行政诉讼情况"));
+    out.push(Block::Table(review_table(&figures)));
 
     // 五、存在的主要问题及改进情况
-    out.push_str("五、存在的主要问题及改进情况");
-    out.push_str(gap);
+    out.push(Block::heading(0, 4, "存在的主要问题及改进情况"));
     let k = 1 + rng.below(2) as usize;
     for p in rng.some(&PROBLEMS, k) {
-        out.push_str(&fill(p, plan, year));
-        out.push_str(gap);
+        out.push(paragraph(fill(p, plan, year)));
     }
     let k = 1 + rng.below(2) as usize;
     for p in rng.some(&IMPROVEMENTS, k) {
-        out.push_str(&fill(p, plan, year));
-        out.push_str(gap);
+        out.push(paragraph(fill(p, plan, year)));
     }
 
     // 六、其他需要报告的事项
-    out.push_str("六、其他需要报告的事项");
-    out.push_str(gap);
-    let mut items: Vec<(String, String)> = vec![
+    out.push(Block::heading(0, 5, "其他需要报告的事项"));
+    let mut items: Vec<(&str, String)> = vec![
         (
-            "政府信息公开信息处理费收取情况".into(),
+            "政府信息公开信息处理费收取情况",
             fill(rng.pick(&FEE_PARAGRAPHS), plan, year),
         ),
         (
-            "人大代表建议和政协委员提案办理结果公开情况".into(),
+            "人大代表建议和政协委员提案办理结果公开情况",
             suggestion_paragraph(rng, plan, year),
         ),
     ];
     if rng.chance(0.6) {
         items.push((
-            "政务公开工作创新情况".into(),
+            "政务公开工作创新情况",
             fill(rng.pick(&INNOVATION_PARAGRAPHS), plan, year),
         ));
     }
     if rng.chance(0.5) {
         let upper = plan.city.clone().unwrap_or_else(|| plan.province.clone());
         items.push((
-            "落实上级年度政务公开工作要点情况".into(),
+            "落实上级年度政务公开工作要点情况",
             format!(
                 "{self}对照《{year}年{upper}政务公开工作要点》，逐项制定落实措施，明确责任科室和完成时限，各项任务均已按要求完成。",
                 self = plan.self_name
             ),
         ));
     }
-    for (i, (heading, text)) in items.iter().enumerate() {
-        let _ = write!(out, "（{}）{heading}{gap}{text}{gap}", CHINESE_NUMBERS[i]);
+    for (i, (heading, text)) in items.into_iter().enumerate() {
+        out.push(Block::heading(1, i, heading));
+        out.push(paragraph(text));
     }
-    let _ = writeln!(
-        out,
-        "{}{gap}{}年{}月",
-        plan.agency,
-        year + 1,
-        rng.range(1, 3)
-    );
+    let signed_month = rng.range(1, 3) as u32;
+    out.push(Block::Signature(plan.agency.clone()));
+    out.push(Block::Signature(format!("{}年{signed_month}月", year + 1)));
 
     Written {
-        text: out,
+        blocks: out,
+        layout,
+        signed_month,
         broken_rule,
     }
 }
 
 const CHINESE_NUMBERS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
-fn section_with_table(out: &mut String, heading: &str, grid: &Grid, layout: Layout) {
-    out.push_str(heading);
-    out.push('\n');
-    if layout != Layout::CellPerLine {
-        out.push('\n');
+/// One block of a report as its author wrote it; each file format lays blocks out its own way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Block {
+    /// The title: the agency and the report's name, on one or two lines.
+    Title(Vec<String>),
+    /// A numbered heading: level 0 (`一、总体情况`) or level 1 (`（一）主动公开`).
+    Heading {
+        level: u8,
+        /// The number as typed: `一、` or `（一）`.
+        number: String,
+        words: String,
+    },
+    /// A paragraph of narrative (or the demo marker).
+    Paragraph(String),
+    /// A statistics table with its merged cells.
+    Table(Rows),
+    /// A line of the signature at the end (agency, then date), set flush right.
+    Signature(String),
+}
+
+impl Block {
+    /// The heading numbered `index` (0 = 一) at `level`.
+    fn heading(level: u8, index: usize, words: &str) -> Block {
+        let n = CHINESE_NUMBERS.get(index).copied().unwrap_or("六");
+        Block::Heading {
+            level,
+            number: if level == 0 {
+                format!("{n}、")
+            } else {
+                format!("（{n}）")
+            },
+            words: words.to_string(),
+        }
     }
-    render_table(out, grid, layout);
-    out.push('\n');
+}
+
+/// The report as a text file in `layout`: paragraphs separated by blank lines (single line
+/// breaks in the one-cell-per-line layout, as flattened Word files have them), tables as the
+/// layout draws them.
+fn render_text(blocks: &[Block], layout: Layout) -> String {
+    let gap = if layout == Layout::CellPerLine {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    let mut out = String::with_capacity(12_000);
+    let last = blocks.len().saturating_sub(1);
+    for (i, block) in blocks.iter().enumerate() {
+        let end = if i == last { "\n" } else { gap };
+        match block {
+            Block::Title(lines) => {
+                for line in lines {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                out.push_str(&gap[1..]);
+            }
+            Block::Heading { number, words, .. } => {
+                out.push_str(number);
+                out.push_str(words);
+                out.push_str(end);
+            }
+            Block::Paragraph(text) | Block::Signature(text) => {
+                out.push_str(text);
+                out.push_str(end);
+            }
+            Block::Table(rows) => {
+                render_table(&mut out, &table::text_grid(rows), layout);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1252,8 +1412,36 @@ mod tests {
             count,
             seed,
             broken_share,
+            format: None,
         })
         .collect()
+    }
+
+    /// The reports as text files, with their text.
+    fn texts(count: usize, seed: u64, broken_share: f64) -> Vec<(DemoReport, String)> {
+        generate(&DemoOptions {
+            count,
+            seed,
+            broken_share,
+            format: Some(DemoFormat::Text),
+        })
+        .map(|r| {
+            let text = String::from_utf8(r.bytes.clone()).expect("text reports are UTF-8");
+            (r, text)
+        })
+        .collect()
+    }
+
+    /// `word/document.xml` of a .docx.
+    fn document_xml(bytes: &[u8]) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .expect("a document part")
+            .read_to_string(&mut xml)
+            .expect("UTF-8 XML");
+        xml
     }
 
     /// Which of rules 1–4 of schema.md the figures break.
@@ -1307,7 +1495,7 @@ mod tests {
         let b = reports(30, 7, 0.05);
         assert_eq!(a, b);
         let c = reports(30, 8, 0.05);
-        assert_ne!(a[0].text, c[0].text);
+        assert_ne!(a[0].bytes, c[0].bytes);
         // A shorter run is a prefix of a longer one.
         assert_eq!(reports(10, 7, 0.05)[..], a[..10]);
     }
@@ -1315,19 +1503,27 @@ mod tests {
     #[test]
     fn output_bytes_are_pinned() {
         // Guards against accidental platform- or order-dependence: if this changes, the change
-        // must be deliberate (and then the digest updated).
+        // must be deliberate (and then the digest updated). Changed when HTML and .docx output
+        // came in (the format draw shifts the stream, and the layout became blocks).
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
-        for r in reports(5, 42, 0.05) {
-            hasher.update(r.file_name.as_bytes());
-            hasher.update(r.text.as_bytes());
+        for format in [None, Some(DemoFormat::Html), Some(DemoFormat::Docx)] {
+            for r in generate(&DemoOptions {
+                count: 5,
+                seed: 42,
+                broken_share: 0.05,
+                format,
+            }) {
+                hasher.update(r.file_name.as_bytes());
+                hasher.update(&r.bytes);
+            }
         }
         let digest = format!("{:x}", hasher.finalize());
         assert_eq!(digest.len(), 64);
         assert_eq!(digest, PINNED_DIGEST, "demo output changed");
     }
 
-    const PINNED_DIGEST: &str = "e9358fa6a32a390c4c437ad0e8fe8c986d345476de87ad6bb59c2f7fc1d59666";
+    const PINNED_DIGEST: &str = "0c4c089a199c4416910af49c565453deb1f9f36a26ab77b4521f5077c091f916";
 
     #[test]
     fn count_names_and_marker() {
@@ -1336,9 +1532,12 @@ mod tests {
         let names: BTreeSet<_> = r.iter().map(|x| &x.file_name).collect();
         assert_eq!(names.len(), 60);
         for x in &r {
-            assert!(x.file_name.is_ascii() && x.file_name.ends_with(".txt"));
-            assert!(x.text.lines().any(|l| l == DEMO_MARKER), "{}", x.file_name);
-            assert!(x.text.starts_with(&x.agency), "{}", x.file_name);
+            let extension = format!(".{}", x.format.extension());
+            assert!(x.file_name.is_ascii() && x.file_name.ends_with(&extension));
+        }
+        for (x, text) in texts(60, 3, 0.05) {
+            assert!(text.lines().any(|l| l == DEMO_MARKER), "{}", x.file_name);
+            assert!(text.starts_with(&x.agency), "{}", x.file_name);
         }
         let none = generate(&DemoOptions {
             count: 0,
@@ -1348,33 +1547,120 @@ mod tests {
     }
 
     #[test]
+    fn formats_are_mixed_by_share_and_forcing_one_keeps_the_content() {
+        let mixed = reports(1000, 17, 0.05);
+        let of = |f: DemoFormat| mixed.iter().filter(|x| x.format == f).count();
+        let (html, docx) = (of(DemoFormat::Html), of(DemoFormat::Docx));
+        assert!((110..=190).contains(&html), "{html} HTML pages");
+        assert!((60..=140).contains(&docx), "{docx} .docx files");
+        let pages: Vec<_> = mixed
+            .iter()
+            .filter(|x| x.format == DemoFormat::Html)
+            .collect();
+        let gbk = pages
+            .iter()
+            .filter(|x| std::str::from_utf8(&x.bytes).is_err())
+            .count();
+        assert!(
+            gbk > 20 && gbk < pages.len() - 20,
+            "{gbk} of {}",
+            pages.len()
+        );
+        for x in &mixed {
+            match x.format {
+                DemoFormat::Docx => assert!(x.bytes.starts_with(b"PK\x03\x04")),
+                DemoFormat::Html => assert!(x.bytes.starts_with(b"<!DOCTYPE html>")),
+                DemoFormat::Text => assert!(x.bytes.starts_with(x.agency.as_bytes())),
+            }
+        }
+        // Forced formats: same agencies, years and broken rules, report by report.
+        let same = |x: &DemoReport| (x.agency.clone(), x.year, x.broken_rule);
+        for format in [DemoFormat::Text, DemoFormat::Html, DemoFormat::Docx] {
+            let forced: Vec<DemoReport> = generate(&DemoOptions {
+                count: 50,
+                seed: 17,
+                broken_share: 0.05,
+                format: Some(format),
+            })
+            .collect();
+            assert!(forced.iter().all(|x| x.format == format));
+            for (a, b) in forced.iter().zip(&mixed) {
+                assert_eq!(same(a), same(b));
+                if a.format == b.format {
+                    assert_eq!(a, b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_and_docx_tables_merge_cells_as_the_template_does() {
+        let options = |format| DemoOptions {
+            count: 12,
+            seed: 21,
+            broken_share: 0.0,
+            format: Some(format),
+        };
+        for x in generate(&options(DemoFormat::Html)) {
+            let page = match std::str::from_utf8(&x.bytes) {
+                Ok(utf8) => utf8.to_string(),
+                Err(_) => encoding_rs::GB18030.decode(&x.bytes).0.into_owned(),
+            };
+            // 三、本年度办理结果 spans its outcome rows and （七）总计.
+            let outcomes = if x.year >= 2021 { 22 } else { 20 };
+            for span in [
+                format!("<td rowspan=\"{outcomes}\">"),
+                "<td rowspan=\"8\">".to_string(),
+                "<td colspan=\"3\" rowspan=\"3\">".to_string(),
+                "<td colspan=\"5\">".to_string(),
+                "<td colspan=\"10\">".to_string(),
+            ] {
+                assert!(page.contains(&span), "{}: no {span}", x.file_name);
+            }
+            assert!(page.contains("发布机构："), "{}", x.file_name);
+            assert!(page.contains("charset="), "{}", x.file_name);
+        }
+        for x in generate(&options(DemoFormat::Docx)) {
+            let xml = document_xml(&x.bytes);
+            for mark in [
+                "<w:gridSpan w:val=\"10\"/>",
+                "<w:gridSpan w:val=\"3\"/><w:vMerge w:val=\"restart\"/>",
+                "<w:vMerge/>",
+            ] {
+                assert!(xml.contains(mark), "{}: no {mark}", x.file_name);
+            }
+            assert!(xml.contains("演示数据"), "{}", x.file_name);
+        }
+    }
+
+    #[test]
     fn layouts_and_templates_are_mixed() {
-        let r = reports(90, 11, 0.05);
-        let markdown = r.iter().filter(|x| x.text.contains("\n|------|")).count();
+        let r = texts(90, 11, 0.05);
+        let markdown = r.iter().filter(|(_, t)| t.contains("\n|------|")).count();
         let cells = r
             .iter()
-            .filter(|x| x.text.contains("\n\t信息内容\n"))
+            .filter(|(_, t)| t.contains("\n\t信息内容\n"))
             .count();
-        let tabs = r.iter().filter(|x| x.text.contains("\n信息内容\t")).count();
+        let tabs = r.iter().filter(|(_, t)| t.contains("\n信息内容\t")).count();
         assert_eq!(markdown + cells + tabs, r.len());
         assert!(
             markdown > 10 && cells > 10 && tabs > 10,
             "{markdown} {cells} {tabs}"
         );
-        for x in &r {
-            let t2021 = x.text.contains("本年制发件数");
-            let t2019 = x.text.contains("本年新制作数量");
+        for (x, text) in &r {
+            let t2021 = text.contains("本年制发件数");
+            let t2019 = text.contains("本年新制作数量");
             assert!(t2021 != t2019, "{}", x.file_name);
             assert_eq!(t2021, x.year >= 2021, "{}", x.file_name);
         }
-        assert!(r.iter().any(|x| x.year < 2021) && r.iter().any(|x| x.year >= 2021));
+        assert!(r.iter().any(|(x, _)| x.year < 2021) && r.iter().any(|(x, _)| x.year >= 2021));
     }
 
     #[test]
     fn agencies_are_real_places_the_gazetteer_locates() {
         let g = Gazetteer::global();
         let mut levels = BTreeSet::new();
-        for x in reports(120, 5, 0.05) {
+        for (x, text) in texts(120, 5, 0.05) {
             let code = x
                 .file_name
                 .split('-')
@@ -1382,7 +1668,7 @@ mod tests {
                 .expect("code in the file name");
             let division = g.by_code(code).expect("a gazetteer code");
             assert!(x.agency.starts_with(&division.name), "{}", x.agency);
-            let found = g.locate(&x.agency, &x.text);
+            let found = g.locate(&x.agency, &text);
             assert_eq!(found.region.code.as_deref(), Some(code), "{}", x.agency);
             assert!(found.from_gazetteer.is_empty(), "{} {:?}", x.agency, found);
             levels.insert(format!("{:?}", found.level));
@@ -1392,8 +1678,8 @@ mod tests {
 
     #[test]
     fn sizes_are_like_real_reports() {
-        for x in reports(150, 9, 0.05) {
-            let n = x.text.len();
+        for (x, text) in texts(150, 9, 0.05) {
+            let n = text.len();
             assert!(
                 (5_000..=12_000).contains(&n),
                 "{} has {n} bytes",
@@ -1405,15 +1691,13 @@ mod tests {
     #[test]
     fn narrative_numbers_agree_with_the_tables() {
         let stated = regex::Regex::new(r"本年新收政府信息公开申请(\d+)件").unwrap();
-        for x in reports(60, 13, 0.3) {
-            let n: i64 = stated.captures(&x.text).expect("stated")[1]
-                .parse()
-                .unwrap();
-            let row = row_numbers(&x.text, "一、本年新收政府信息公开申请数量");
+        for (x, text) in texts(60, 13, 0.3) {
+            let n: i64 = stated.captures(&text).expect("stated")[1].parse().unwrap();
+            let row = row_numbers(&text, "一、本年新收政府信息公开申请数量");
             assert_eq!(row.len(), 7, "{}", x.file_name);
             assert_eq!(row[6], n, "{}", x.file_name);
             for phrase in ["全年主动公开信息", "人大代表建议", "政协提案"] {
-                assert!(x.text.contains(phrase), "{} lacks {phrase}", x.file_name);
+                assert!(text.contains(phrase), "{} lacks {phrase}", x.file_name);
             }
         }
     }
@@ -1456,7 +1740,7 @@ mod tests {
             for year in 2019..2025 {
                 let t2021 = year >= 2021;
                 if t2021 {
-                    let grid = proactive_2021(&mut rng, &mut plan);
+                    let grid = table::text_grid(&proactive_2021(&mut rng, &mut plan));
                     let now = plan.carry.in_force.expect("set");
                     for (i, row) in grid[2..4].iter().enumerate() {
                         let num = |k: usize| row[k].parse::<i64>().unwrap();

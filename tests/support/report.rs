@@ -3,16 +3,13 @@
 //! 发布日期 block), a Word .docx (gridSpan, vMerge, list-numbered headings) and a PDF
 //! (Type0 / Identity-H with a ToUnicode map, wrapped paragraphs, `- N -` page footers).
 
-use super::pdf_writer::{self, advance, Page, Run};
-use std::io::Write;
+//! The merged-cell table model, the HTML table writer and the .docx table writer and packager
+//! are the demo generator's (`nianbao::demo`); the quirks of this one report are added here.
 
-/// A table cell as authored: text and how many columns and rows it spans.
-#[derive(Clone)]
-pub struct Cell {
-    pub text: String,
-    pub colspan: usize,
-    pub rowspan: usize,
-}
+use super::pdf_writer::{self, advance, Page, Run};
+use nianbao::demo::html::escape;
+use nianbao::demo::table::{self, Cell};
+use nianbao::demo::{docx as word, html as page};
 
 pub enum Block {
     Paragraph(String),
@@ -20,19 +17,11 @@ pub enum Block {
 }
 
 fn c(text: &str) -> Cell {
-    Cell {
-        text: text.into(),
-        colspan: 1,
-        rowspan: 1,
-    }
+    Cell::new(text)
 }
 
 fn span(text: &str, colspan: usize, rowspan: usize) -> Cell {
-    Cell {
-        text: text.into(),
-        colspan,
-        rowspan,
-    }
+    Cell::span(text, colspan, rowspan)
 }
 
 fn p(text: &str) -> Block {
@@ -226,67 +215,6 @@ pub fn blocks() -> Vec<Block> {
     out
 }
 
-/// A position in the expanded grid of a table.
-#[derive(Clone)]
-pub enum Slot {
-    /// Where a cell starts: its text and spans.
-    Origin(Cell),
-    /// The first column of a cell that starts in a row above.
-    RowCovered { colspan: usize },
-    /// Any other covered position.
-    Covered,
-}
-
-/// The grid of a table with every span expanded.
-pub fn expand(rows: &[Vec<Cell>]) -> Vec<Vec<Slot>> {
-    let width: usize = rows
-        .first()
-        .map(|r| r.iter().map(|c| c.colspan).sum())
-        .unwrap_or(0);
-    let mut grid: Vec<Vec<Option<Slot>>> = vec![vec![None; width]; rows.len()];
-    for (r, row) in rows.iter().enumerate() {
-        let mut col = 0;
-        for cell in row {
-            while grid[r][col].is_some() {
-                col += 1;
-            }
-            for dr in 0..cell.rowspan {
-                for dc in 0..cell.colspan {
-                    grid[r + dr][col + dc] = Some(match (dr, dc) {
-                        (0, 0) => Slot::Origin(cell.clone()),
-                        (_, 0) => Slot::RowCovered {
-                            colspan: cell.colspan,
-                        },
-                        _ => Slot::Covered,
-                    });
-                }
-            }
-            col += cell.colspan;
-        }
-    }
-    grid.into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|s| s.unwrap_or(Slot::Covered))
-                .collect()
-        })
-        .collect()
-}
-
-fn grid_text(rows: &[Vec<Cell>]) -> Vec<Vec<String>> {
-    expand(rows)
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|slot| match slot {
-                    Slot::Origin(cell) => cell.text,
-                    _ => String::new(),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// The report as Word's text export writes it: a paragraph per line, a table's rows as tab
 /// separated cells with merged cells expanded, a blank line around each table.
 pub fn text() -> String {
@@ -304,7 +232,7 @@ pub fn text() -> String {
             }
             Block::Table(rows) => {
                 out.push('\n');
-                for row in grid_text(&rows) {
+                for row in table::text_grid(&rows) {
                     out.push_str(&row.join("\t"));
                     out.push('\n');
                 }
@@ -313,12 +241,6 @@ pub fn text() -> String {
         }
     }
     out
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The report as a saved portal page, encoded in GBK.
@@ -336,33 +258,15 @@ pub fn html() -> Vec<u8> {
                     "<p style=\"text-indent:2em\"><span>{t}</span></p>\n"
                 ));
             }
-            Block::Table(rows) => {
-                body.push_str("<table border=\"1\" cellspacing=\"0\"><tbody>\n");
-                for row in rows {
-                    body.push_str("<tr>");
-                    for cell in row {
-                        let text = match cell.text.as_str() {
-                            "" => "&nbsp;".to_string(),
-                            // Digits split over nested tags, as editors leave them.
-                            "27" => "<span>2</span><span><b>7</b></span>".to_string(),
-                            t => format!(
-                                "<p class=\"MsoNormal\"><span lang=\"EN-US\">{}</span></p>",
-                                escape(t)
-                            ),
-                        };
-                        let mut attrs = String::new();
-                        if cell.colspan > 1 {
-                            attrs.push_str(&format!(" colspan=\"{}\"", cell.colspan));
-                        }
-                        if cell.rowspan > 1 {
-                            attrs.push_str(&format!(" rowspan={}", cell.rowspan));
-                        }
-                        body.push_str(&format!("<td{attrs}>{text}</td>"));
-                    }
-                    body.push_str("</tr>\n");
-                }
-                body.push_str("</tbody></table>\n");
-            }
+            Block::Table(rows) => page::write_table(&mut body, &rows, |text| match text {
+                "" => "&nbsp;".to_string(),
+                // Digits split over nested tags, as editors leave them.
+                "27" => "<span>2</span><span><b>7</b></span>".to_string(),
+                t => format!(
+                    "<p class=\"MsoNormal\"><span lang=\"EN-US\">{}</span></p>",
+                    escape(t)
+                ),
+            }),
         }
     }
     let page = format!(
@@ -401,104 +305,28 @@ pub fn docx() -> Vec<u8> {
     for block in blocks() {
         match block {
             Block::Paragraph(t) => body.push_str(&docx_paragraph(&t)),
-            Block::Table(rows) => {
-                body.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>");
-                for row in expand(&rows) {
-                    body.push_str("<w:tr>");
-                    for slot in row {
-                        let (text, props) = match slot {
-                            Slot::Origin(cell) => {
-                                let mut props = String::new();
-                                if cell.colspan > 1 {
-                                    props.push_str(&format!(
-                                        "<w:gridSpan w:val=\"{}\"/>",
-                                        cell.colspan
-                                    ));
-                                }
-                                if cell.rowspan > 1 {
-                                    props.push_str("<w:vMerge w:val=\"restart\"/>");
-                                }
-                                (cell.text, props)
-                            }
-                            Slot::RowCovered { colspan } => {
-                                let mut props = String::new();
-                                if colspan > 1 {
-                                    props.push_str(&format!("<w:gridSpan w:val=\"{colspan}\"/>"));
-                                }
-                                props.push_str("<w:vMerge/>");
-                                (String::new(), props)
-                            }
-                            Slot::Covered => continue,
-                        };
-                        // A number split over two runs, as Word does after an edit.
-                        let runs = if text == "27" {
-                            "<w:r><w:t>2</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>7</w:t></w:r>"
-                                .to_string()
-                        } else if text.is_empty() {
-                            String::new()
-                        } else {
-                            format!("<w:r><w:t>{}</w:t></w:r>", escape(&text))
-                        };
-                        body.push_str(&format!(
-                            "<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/>{props}</w:tcPr><w:p>{runs}</w:p></w:tc>"
-                        ));
-                    }
-                    body.push_str("</w:tr>");
+            Block::Table(rows) => word::write_table(&mut body, &rows, |text| {
+                // A number split over two runs, as Word does after an edit.
+                if text == "27" {
+                    "<w:r><w:t>2</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>7</w:t></w:r>"
+                        .to_string()
+                } else {
+                    word::run(text)
                 }
-                body.push_str("</w:tbl>");
-            }
+            }),
         }
     }
-    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document {w}><w:body>{body}<w:sectPr/></w:body></w:document>"#
-    );
-    let numbering = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:numbering {w}><w:abstractNum w:abstractNumId="7">
-<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
-<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
-</w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="7"/></w:num></w:numbering>"#
-    );
-    let content_types = r#"<?xml version="1.0" encoding="UTF-8"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
-</Types>"#;
-    let rels = r#"<?xml version="1.0" encoding="UTF-8"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
-</Relationships>"#;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in [
-        ("[Content_Types].xml", content_types.to_string()),
-        ("_rels/.rels", rels.to_string()),
-        ("word/document.xml", document),
-        ("word/numbering.xml", numbering),
-    ] {
-        zip.start_file(name, options).expect("zip entry");
-        zip.write_all(data.as_bytes()).expect("zip write");
-    }
-    zip.finish().expect("zip finish").into_inner()
+    word::package(&body, Some(&word::heading_numbering()), (2024, 1, 29))
 }
 
 /// A paragraph; section and sub-section headings carry list numbering instead of typed numbers.
 fn docx_paragraph(text: &str) -> String {
-    let levels = [("一二三四五六", '、', 0usize)];
+    let levels = [("一二三四五六", '、')];
     let mut first = text.chars();
     let (Some(a), Some(b)) = (first.next(), first.next()) else {
         return String::new();
     };
-    let numbered = |level: usize, rest: &str| {
-        format!(
-            "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"2\"/></w:numPr></w:pPr><w:r><w:t>{}</w:t></w:r></w:p>",
-            escape(rest)
-        )
-    };
+    let numbered = |level: u8, rest: &str| word::numbered_paragraph(level, &word::run(rest));
     if levels[0].0.contains(a) && b == levels[0].1 && text.chars().count() < 30 {
         return numbered(0, &text[a.len_utf8() + b.len_utf8()..]);
     }
@@ -585,7 +413,7 @@ pub fn pdf() -> Vec<u8> {
                 }
             }
             Block::Table(rows) => {
-                let grid = grid_text(&rows);
+                let grid = table::text_grid(&rows);
                 let columns = grid.first().map_or(0, Vec::len);
                 let mut widths = vec![2.0 * SMALL; columns];
                 for row in &grid {
