@@ -9,7 +9,7 @@ use crate::checks;
 use crate::index::{FullTextIndex, IndexError, SearchRequest, SearchResults};
 use crate::parse::{self, ParseError};
 use crate::record::{self, Check, Kind, Level, Record, Region};
-use crate::store::{AgencyEntry, PutOutcome, Rejected, Store, StoreError, VersionEntry};
+use crate::store::{AgencyEntry, Packed, PutOutcome, Rejected, Store, StoreError, VersionEntry};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -306,44 +306,56 @@ impl Archive {
         };
         let mut writer = self.index.writer()?;
         let mut since_commit = 0usize;
-        for chunk in files.chunks(IMPORT_CHUNK) {
-            for (path, parsed) in parse_in_parallel(chunk) {
-                summary.files += 1;
-                let name = display_name(&path);
-                let ParsedFile { bytes, result } = match parsed {
-                    Ok(parsed) => parsed,
-                    Err(reason) => {
-                        summary.failed.push(Failure { file: name, reason });
-                        progress.advance(0);
-                        continue;
+        // Parsing and packing of the next chunk runs while this thread stores the current one.
+        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel(1);
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                for chunk in files.chunks(IMPORT_CHUNK) {
+                    if chunks_tx.send(parse_in_parallel(chunk)).is_err() {
+                        break; // the storing side stopped on an error
                     }
-                };
-                summary.bytes += bytes.len() as u64;
-                progress.advance(bytes.len() as u64);
-                match result {
-                    Ok(record) => {
-                        if self.store_record(&mut writer, &mut summary, &record, &bytes)? {
-                            since_commit += 1;
+                }
+            });
+            for parsed_chunk in chunks_rx {
+                for (path, parsed) in parsed_chunk {
+                    summary.files += 1;
+                    let name = display_name(&path);
+                    let ParsedFile { bytes, result } = match parsed {
+                        Ok(parsed) => parsed,
+                        Err(reason) => {
+                            summary.failed.push(Failure { file: name, reason });
+                            progress.advance(0);
+                            continue;
+                        }
+                    };
+                    summary.bytes += bytes.len() as u64;
+                    progress.advance(bytes.len() as u64);
+                    match result {
+                        Ok((record, packed)) => {
+                            if self.store_record(&mut writer, &mut summary, &record, packed)? {
+                                since_commit += 1;
+                            }
+                        }
+                        Err(error) => {
+                            let reason = error.to_string();
+                            let rejected = Rejected {
+                                id: parse::source_id(&bytes),
+                                file: name.clone(),
+                                reason: reason.clone(),
+                            };
+                            self.store.put_rejected(&rejected, &bytes)?;
+                            summary.failed.push(Failure { file: name, reason });
                         }
                     }
-                    Err(error) => {
-                        let reason = error.to_string();
-                        let rejected = Rejected {
-                            id: parse::source_id(&bytes),
-                            file: name.clone(),
-                            reason: reason.clone(),
-                        };
-                        self.store.put_rejected(&rejected, &bytes)?;
-                        summary.failed.push(Failure { file: name, reason });
+                    if since_commit >= COMMIT_EVERY {
+                        self.store.flush()?;
+                        writer.commit()?;
+                        since_commit = 0;
                     }
                 }
-                if since_commit >= COMMIT_EVERY {
-                    self.store.flush()?;
-                    writer.commit()?;
-                    since_commit = 0;
-                }
             }
-        }
+            Ok(())
+        })?;
         // Store first: a crash between the two leaves records the index lacks, which `repair`
         // adds on the next open; never index entries without their record.
         self.store.flush()?;
@@ -359,9 +371,9 @@ impl Archive {
         writer: &mut crate::index::IndexWriterHandle,
         summary: &mut ImportSummary,
         record: &Record,
-        bytes: &[u8],
+        packed: Packed,
     ) -> Result<bool> {
-        match self.store.put(record, bytes)? {
+        match self.store.put_packed(record, packed)? {
             PutOutcome::Unchanged => {
                 summary.unchanged += 1;
                 return Ok(false);
@@ -738,11 +750,12 @@ pub fn key_figures(record: &Record) -> BTreeMap<String, i64> {
 
 struct ParsedFile {
     bytes: Vec<u8>,
-    result: std::result::Result<Record, ParseError>,
+    result: std::result::Result<(Record, Packed), ParseError>,
 }
 
-/// Reads and parses a chunk of files on every core; results come back in input order so that
-/// the newest of two versions in one import is always the later file.
+/// Reads, parses and packs (compresses for the store) a chunk of files on every core; results
+/// come back in input order so that the newest of two versions in one import is always the
+/// later file.
 fn parse_in_parallel(
     chunk: &[(PathBuf, u64)],
 ) -> Vec<(PathBuf, std::result::Result<ParsedFile, String>)> {
@@ -759,9 +772,12 @@ fn parse_in_parallel(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((path, _)) = chunk.get(i) else { break };
                 let parsed = match std::fs::read(path) {
-                    Err(e) => Err(format!("cannot read: {e}")),
+                    Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
                     Ok(bytes) => {
-                        let result = parse::parse(&bytes, &display_name(path));
+                        let result = parse::parse(&bytes, &display_name(path)).map(|record| {
+                            let packed = Store::pack(&record, &bytes);
+                            (record, packed)
+                        });
                         Ok(ParsedFile { bytes, result })
                     }
                 };

@@ -107,6 +107,13 @@ pub struct AgencyEntry {
     pub demo: bool,
 }
 
+/// A record and its source bytes, compressed and ready to store.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    record: Vec<u8>,
+    raw: Vec<u8>,
+}
+
 /// What storing one record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
@@ -288,16 +295,29 @@ impl Store {
         SCHEMA_VERSION
     }
 
-    /// Stores a parsed record with its source bytes: record, raw bytes, version list and the
-    /// agency's year map in one transaction, so a crash leaves all or none of them.
+    /// Compresses a record and its source bytes for [`Store::put_packed`]: the costly part of
+    /// storing, which needs no store and so can run on any thread.
+    pub fn pack(record: &Record, raw: &[u8]) -> Packed {
+        Packed {
+            record: encode_record(record),
+            raw: pack(raw, Dictionary::Raw),
+        }
+    }
+
+    /// Stores a parsed record with its source bytes (see [`Store::put_packed`]).
     pub fn put(&self, record: &Record, raw: &[u8]) -> Result<PutOutcome> {
+        self.put_packed(record, Store::pack(record, raw))
+    }
+
+    /// Stores a record packed by [`Store::pack`]: record, raw bytes, version list and the
+    /// agency's year map in one transaction, so a crash leaves all or none of them.
+    pub fn put_packed(&self, record: &Record, packed: Packed) -> Result<PutOutcome> {
         let key = id_key(&record.id)?;
         if self.records.contains_key(key).map_err(|e| self.sled(e))? {
             return Ok(PutOutcome::Unchanged);
         }
         let seq = self.db.generate_id().map_err(|e| self.sled(e))?;
-        let value = encode_record(record);
-        let raw = pack(raw, Dictionary::Raw);
+        let Packed { record: value, raw } = packed;
         let vkey = version_key(record);
         let entry = VersionEntry {
             id: record.id.clone(),
