@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 const STORE_CACHE_BYTES: u64 = 64 << 20;
 /// Files parsed in parallel and then stored in order, per step of an import.
 const IMPORT_CHUNK: usize = 256;
+/// File in the data directory that says the last process closed the archive cleanly.
+const CLEAN_MARKER: &str = "closed-cleanly";
 /// Documents between index commits during an import (bounds memory and lost work on a crash).
 const COMMIT_EVERY: usize = 5_000;
 
@@ -229,6 +231,9 @@ pub struct Archive {
     dir: PathBuf,
     store: Store,
     index: FullTextIndex,
+    /// Set while a write (import, reparse, reindex, repair) is under way or failed: then the
+    /// archive is not marked as closed cleanly, and the next open repairs it.
+    dirty: std::sync::atomic::AtomicBool,
 }
 
 impl Archive {
@@ -250,13 +255,27 @@ impl Archive {
             dir: dir.to_path_buf(),
             store,
             index,
+            dirty: std::sync::atomic::AtomicBool::new(false),
         };
+        // The marker of a clean close says store and index agreed then; without it (a crash,
+        // a kill -9) the two are compared and repaired, which reads every id of both.
+        let was_clean = std::fs::remove_file(dir.join(CLEAN_MARKER)).is_ok();
         if rebuilt {
             archive.reindex(&Silent)?;
-        } else {
+        } else if !was_clean {
             archive.repair()?;
         }
         Ok(archive)
+    }
+
+    /// Flushes the store and marks the archive as closed cleanly (see [`Archive::open`]).
+    /// Also done when the archive is dropped; call it to see the error.
+    pub fn close(&self) -> Result<()> {
+        self.store.flush()?;
+        std::fs::write(self.dir.join(CLEAN_MARKER), b"").map_err(|source| ArchiveError::Io {
+            path: self.dir.join(CLEAN_MARKER),
+            source,
+        })
     }
 
     /// The data directory.
@@ -275,11 +294,13 @@ impl Archive {
     /// Makes the index agree with the store's current records: adds what it lacks, removes what
     /// is not current. Returns (added, removed).
     pub fn repair(&self) -> Result<(usize, usize)> {
+        self.dirty.store(true, Ordering::SeqCst);
         let current: HashSet<String> = self.store.current_ids().collect::<Result<_, _>>()?;
         let indexed = self.index.ids()?;
         let missing: Vec<&String> = current.iter().filter(|id| !indexed.contains(*id)).collect();
         let extra: Vec<&String> = indexed.iter().filter(|id| !current.contains(*id)).collect();
         if missing.is_empty() && extra.is_empty() {
+            self.dirty.store(false, Ordering::SeqCst);
             return Ok((0, 0));
         }
         let mut writer = self.index.writer()?;
@@ -292,11 +313,13 @@ impl Archive {
             }
         }
         writer.commit()?;
+        self.dirty.store(false, Ordering::SeqCst);
         Ok((missing.len(), extra.len()))
     }
 
     /// Imports files and directories (recursively): parse → store → index.
     pub fn import(&self, paths: &[PathBuf], progress: &dyn Progress) -> Result<ImportSummary> {
+        self.dirty.store(true, Ordering::SeqCst);
         let (files, skipped) = collect_files(paths)?;
         let total_bytes: u64 = files.iter().map(|(_, size)| size).sum();
         progress.start(files.len() as u64, total_bytes);
@@ -361,6 +384,7 @@ impl Archive {
         self.store.flush()?;
         writer.commit()?;
         progress.finish();
+        self.dirty.store(false, Ordering::SeqCst);
         Ok(summary)
     }
 
@@ -411,6 +435,7 @@ impl Archive {
     /// Re-parses every stored raw text with this version of the parser and replaces the
     /// records; files rejected before are tried again. Then reindexes.
     pub fn reparse(&self, progress: &dyn Progress) -> Result<ImportSummary> {
+        self.dirty.store(true, Ordering::SeqCst);
         let mut summary = ImportSummary::default();
         let counts = self.store.counts();
         progress.start(counts.records + counts.rejected, 0);
@@ -457,6 +482,7 @@ impl Archive {
 
     /// Rebuilds the full-text index from the stored current records.
     pub fn reindex(&self, progress: &dyn Progress) -> Result<u64> {
+        self.dirty.store(true, Ordering::SeqCst);
         let ids: Vec<String> = self.store.current_ids().collect::<Result<_, _>>()?;
         progress.start(ids.len() as u64, 0);
         let mut writer = self.index.writer()?;
@@ -471,6 +497,7 @@ impl Archive {
         }
         writer.commit()?;
         progress.finish();
+        self.dirty.store(false, Ordering::SeqCst);
         Ok(n)
     }
 
@@ -483,13 +510,7 @@ impl Archive {
         let mut extra_in_index: Vec<String> = indexed.difference(&current).cloned().collect();
         missing_from_index.sort();
         extra_in_index.sort();
-        let mut missing_raw = Vec::new();
-        for record in self.store.records() {
-            let record = record?;
-            if self.store.raw(&record.id)?.is_none() {
-                missing_raw.push(record.id);
-            }
-        }
+        let missing_raw = self.store.records_without_raw()?;
         Ok(VerifyReport {
             schema_version: self.store.schema_version(),
             record_version: record::RECORD_VERSION,
@@ -638,6 +659,18 @@ impl Archive {
             }
         }
         export.finish()
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        // Every write that returned Ok committed the index, so unless one failed, the index
+        // holds exactly the stored current records.
+        if !self.dirty.load(Ordering::SeqCst) {
+            let _ = self.close();
+        } else {
+            let _ = self.store.flush();
+        }
     }
 }
 

@@ -478,6 +478,18 @@ impl Store {
         })
     }
 
+    /// Ids of records (all versions) whose raw bytes are not stored: should be none.
+    pub fn records_without_raw(&self) -> Result<Vec<String>> {
+        let mut missing = Vec::new();
+        for item in self.records.iter().keys() {
+            let key = item.map_err(|e| self.sled(e))?;
+            if !self.raw.contains_key(&key).map_err(|e| self.sled(e))? {
+                missing.push(key_id(&key));
+            }
+        }
+        Ok(missing)
+    }
+
     /// Every stored record (all versions), in key order, without checks.
     pub fn records(&self) -> impl Iterator<Item = Result<Record>> + '_ {
         self.records.iter().map(move |item| {

@@ -376,3 +376,18 @@ fn import_survives_kill_9() {
     assert_eq!(report["missing_from_index"].as_array().unwrap().len(), 0);
     assert_eq!(report["extra_in_index"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_clean_close_is_marked_and_an_open_archive_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("closed-cleanly");
+    {
+        let archive = seeded_archive(dir.path());
+        assert!(!marker.exists(), "an open archive is not marked clean");
+        drop(archive);
+    }
+    assert!(marker.exists(), "a dropped archive is marked clean");
+    let archive = Archive::open(dir.path()).unwrap();
+    assert!(!marker.exists());
+    assert!(archive.verify().unwrap().is_consistent());
+}
