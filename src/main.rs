@@ -8,6 +8,7 @@ mod cli;
 use clap::Parser;
 
 fn main() {
+    limit_malloc_arenas();
     let args = cli::Cli::parse();
     let code = match cli::run(args) {
         Ok(code) => code,
@@ -29,4 +30,16 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// glibc gives every thread that allocates its own arena; parse threads allocate what the main
+/// thread frees, and actix's workers and blocking threads each keep arenas, so freed memory
+/// stays fragmented per thread. Two arenas measured ~200 MB less RSS in a 100k import.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread
+    // exists, and a refused value (return 0) leaves the default in place.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
