@@ -11,6 +11,7 @@ pub mod checks;
 pub mod demo;
 pub mod gazetteer;
 pub mod index;
+pub mod markup;
 pub mod parse;
 pub mod record;
 pub mod store;

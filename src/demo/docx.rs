@@ -6,6 +6,7 @@
 
 use super::table::{self, Cell, Slot};
 use super::{Block, SplitMix64};
+use crate::markup::escape;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -14,11 +15,6 @@ use std::io::Write as _;
 pub const HEADING_LIST: u32 = 1;
 
 const W_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
-
-/// Text with `&`, `<`, `>` and `"` escaped for XML.
-pub fn escape(text: &str) -> String {
-    super::html::escape(text)
-}
 
 /// A run of text.
 pub fn run(text: &str) -> String {

@@ -6,6 +6,7 @@
 
 use super::table::Cell;
 use super::{Block, SplitMix64};
+use crate::markup::escape;
 use std::fmt::Write as _;
 
 /// What the portal prints around a report.
@@ -20,21 +21,6 @@ pub(super) struct Portal<'a> {
     pub written: (i32, u32, u32),
     /// 发布日期 as (year, month, day).
     pub published: (i32, u32, u32),
-}
-
-/// Text with `&`, `<`, `>` and `"` escaped, for element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Writes a table as a portal's editor does: one `<tr>` per row holding the cells that start in

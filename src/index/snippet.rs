@@ -4,6 +4,7 @@
 //! request. Calls tantivy's snippet module and the index tokenizer.
 
 use crate::index::tokenizer::IndexTokenizer;
+use crate::markup::escape;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use tantivy::query::Query;
@@ -199,22 +200,6 @@ fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
         }
     }
     merged
-}
-
-/// Minimal HTML escaping for text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! where a year has no value. Every text is escaped here, so the template may insert the SVG
 //! as is. Calls nothing.
 
+use crate::markup::escape;
 use std::fmt::Write;
 
 /// One line of a chart.
@@ -135,14 +136,6 @@ fn nice_ceiling(v: i64) -> i64 {
         }
         base *= 10;
     }
-}
-
-/// Escapes text for SVG (XML).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 //! are the demo generator's (`nianbao::demo`); the quirks of this one report are added here.
 
 use super::pdf_writer::{self, advance, Page, Run};
-use nianbao::demo::html::escape;
 use nianbao::demo::table::{self, Cell};
 use nianbao::demo::{docx as word, html as page};
+use nianbao::markup::escape;
 
 pub enum Block {
     Paragraph(String),
