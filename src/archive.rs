@@ -16,8 +16,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// sled's page cache: explicit, because its default (1 GiB) is far more than we need.
-const STORE_CACHE_BYTES: u64 = 64 << 20;
+/// sled's page cache: explicit, because its default (1 GiB) is far more than we need, and small,
+/// because sled's real memory use is several times this figure: with 64 MiB a 100k import grew
+/// past 770 MB of heap; with 16 MiB it levels off near 390 MB (docs/benchmarks.md).
+const STORE_CACHE_BYTES: u64 = 16 << 20;
 /// Files parsed in parallel and then stored in order, per step of an import.
 const IMPORT_CHUNK: usize = 256;
 /// File in the data directory that says the last process closed the archive cleanly.
