@@ -8,44 +8,21 @@ use super::cursor::Cursor;
 use super::grid::Grid;
 use super::label::strip_numbering;
 use super::sheet::{short_label, Sheet};
-use crate::record::{request_row_label_zh, Applicants, Requests, Template, APPLICANT_COLUMNS};
+use crate::record::{
+    request_row_label_zh, Applicants, Requests, Template, APPLICANT_COLUMNS, REQUEST_ROWS,
+};
 
 /// The table's name in warnings.
 pub const TABLE: &str = "收到和处理政府信息公开申请情况";
 
-/// Rows before （六）其他处理, in template order.
-const LEADING_ROWS: [&str; 20] = [
-    "new",
-    "carried_over",
-    "granted",
-    "partly_granted",
-    "denied.state_secret",
-    "denied.prohibited_by_law",
-    "denied.security_stability",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_information",
-    "denied.enforcement_files",
-    "denied.inquiry_matters",
-    "unavailable.not_held",
-    "unavailable.needs_creation",
-    "unavailable.unclear",
-    "not_processed.petition",
-    "not_processed.repeated",
-    "not_processed.publications",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-];
+/// Rows before （六）其他处理, in template order (the record's own row list, sliced).
+const LEADING_ROWS: &[&str] = REQUEST_ROWS.split_at(20).0;
 
 /// The three 2021 rows under （六）其他处理.
-const OTHER_ROWS: [&str; 3] = [
-    "other.overdue_correction",
-    "other.unpaid_fee",
-    "other.other",
-];
+const OTHER_ROWS: &[&str] = REQUEST_ROWS.split_at(20).1.split_at(3).0;
 
 /// Rows after （六）.
-const TRAILING_ROWS: [&str; 2] = ["total", "carried_forward"];
+const TRAILING_ROWS: &[&str] = REQUEST_ROWS.split_at(24).1;
 
 /// True when a normalised label names the row `key`.
 fn is_row(key: &str, n: &str) -> bool {
@@ -205,5 +182,24 @@ pub fn read(grid: &Grid, sheet: &mut Sheet, start_row: usize, end_row: usize) ->
         table: any.then_some(table),
         template,
         last_row: cursor.last_row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_groups_slice_the_record_rows_where_the_template_splits_them() {
+        assert_eq!(LEADING_ROWS.last(), Some(&"not_processed.confirmation"));
+        assert_eq!(
+            OTHER_ROWS,
+            [
+                "other.overdue_correction",
+                "other.unpaid_fee",
+                "other.other"
+            ]
+        );
+        assert_eq!(TRAILING_ROWS, ["total", "carried_forward"]);
     }
 }
