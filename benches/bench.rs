@@ -371,12 +371,13 @@ fn get(stream: &mut BufReader<TcpStream>, path: &str) -> bool {
     false
 }
 
-/// `connections` threads each send requests for `seconds`; returns (requests/s, p99 ms, errors).
-fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, usize) {
+/// `connections` threads each send requests for `seconds`, taking the paths in turn (thread
+/// `t` starts at path `t`); returns (requests/s, p99 ms, errors).
+fn load(port: u16, paths: &[String], connections: usize, seconds: u64) -> (f64, f64, usize) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let handles: Vec<_> = (0..connections)
-        .map(|_| {
-            let path = path.to_string();
+        .map(|thread| {
+            let paths = paths.to_vec();
             std::thread::spawn(move || {
                 let mut times = Vec::new();
                 let mut errors = 0;
@@ -384,9 +385,12 @@ fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, u
                 let Ok(mut stream) = connect() else {
                     return (times, 1);
                 };
+                let mut next = thread;
                 while Instant::now() < deadline {
+                    let path = &paths[next % paths.len()];
+                    next += connections;
                     let t = Instant::now();
-                    if get(&mut stream, &path) {
+                    if get(&mut stream, path) {
                         times.push(t.elapsed().as_secs_f64() * 1000.0);
                     } else {
                         errors += 1;
@@ -415,6 +419,64 @@ fn load(port: u16, path: &str, connections: usize, seconds: u64) -> (f64, f64, u
         percentile(&all, 0.99)
     };
     (rps, p99, errors)
+}
+
+/// Search page URLs that differ from each other (pairs of common narrative words, each with
+/// every year from 2019 to 2024 and without one): the server keeps recent searches, and these
+/// measure searching rather than keeping.
+fn distinct_searches() -> Vec<String> {
+    const WORDS: [&str; 20] = [
+        "政务公开",
+        "培训",
+        "依申请公开",
+        "行政复议",
+        "建议提案",
+        "主动公开",
+        "政府网站",
+        "政务新媒体",
+        "信息公开",
+        "行政诉讼",
+        "规范性文件",
+        "政策解读",
+        "平台建设",
+        "监督保障",
+        "工作人员",
+        "办理",
+        "答复",
+        "栏目",
+        "考核",
+        "更新",
+    ];
+    let mut paths = Vec::new();
+    for (i, a) in WORDS.iter().enumerate() {
+        for b in &WORDS[i + 1..] {
+            for year in [
+                None,
+                Some(2019),
+                Some(2020),
+                Some(2021),
+                Some(2022),
+                Some(2023),
+                Some(2024),
+            ] {
+                let q: String = format!("{a} {b}")
+                    .bytes()
+                    .map(|byte| match byte {
+                        b' ' => "+".to_string(),
+                        _ => format!("%{byte:02X}"),
+                    })
+                    .collect();
+                paths.push(match year {
+                    Some(y) => format!("/search?q={q}&year={y}"),
+                    None => format!("/search?q={q}"),
+                });
+            }
+        }
+    }
+    // Interleave so that consecutive requests differ in words, not only in year.
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&i| (i * 7919) % paths.len());
+    order.into_iter().map(|i| paths[i].clone()).collect()
 }
 
 fn bench_http(binary: &Path, data: &Path, seconds: u64) {
@@ -475,20 +537,24 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
     };
     let pages = [
         (
-            "search page 政务公开 培训",
-            "/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80+%E5%9F%B9%E8%AE%AD".to_string(),
+            "search page 政务公开 培训 (the same search again: kept results)",
+            vec!["/search?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80+%E5%9F%B9%E8%AE%AD".to_string()],
         ),
-        ("report page", format!("/reports/{report}")),
+        (
+            "search page, distinct searches (two words + year: every one searched)",
+            distinct_searches(),
+        ),
+        ("report page", vec![format!("/reports/{report}")]),
         (
             "JSON search API",
-            "/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string(),
+            vec!["/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string()],
         ),
     ];
     println!("| page | connections | requests/s | p99 ms | errors |");
     println!("| --- | --- | --- | --- | --- |");
-    for (name, path) in &pages {
+    for (name, paths) in &pages {
         for connections in [1, 32] {
-            let (rps, p99, errors) = load(port, path, connections, seconds);
+            let (rps, p99, errors) = load(port, paths, connections, seconds);
             println!("| {name} | {connections} | {rps:.0} | {p99:.1} | {errors} |");
         }
     }

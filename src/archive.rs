@@ -534,6 +534,12 @@ impl Archive {
         Ok(self.index.search(request)?)
     }
 
+    /// Changes whenever an import, reparse, reindex or repair changes what searches see
+    /// (see [`FullTextIndex::generation`]).
+    pub fn index_generation(&self) -> u64 {
+        self.index.generation()
+    }
+
     /// Agency names starting with `prefix` (for suggestions), with report counts.
     pub fn suggest_agencies(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
         self.index.agencies(prefix, limit)

@@ -287,6 +287,12 @@ impl FullTextIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// A number that changes whenever a commit changes what searches see: results computed
+    /// at one generation hold until it changes.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Run a search: total, the requested page of hits with snippets, and facets.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();

@@ -11,6 +11,7 @@
 //! One [`Archive`] is shared by every worker (it is Send + Sync); its calls block, so handlers
 //! run them through `web::block`. Calls `archive`, `index` (request types) and `record`.
 
+pub mod cache;
 pub mod chart;
 pub mod download;
 pub mod error;
@@ -21,12 +22,14 @@ pub mod routes;
 pub mod views;
 
 use crate::archive::{Archive, ArchiveError};
+use crate::index::{SearchRequest, SearchResults};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{web, App, HttpServer};
+use cache::SearchCache;
 use error::WebError;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Largest request body read (an upload), in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -40,6 +43,8 @@ pub struct WebState {
     pub upload_token: Option<String>,
     /// Imports take the index writer, which allows one at a time.
     pub import_lock: Mutex<()>,
+    /// Searches answered before, for links that are followed again.
+    pub search_cache: SearchCache,
 }
 
 impl WebState {
@@ -49,7 +54,13 @@ impl WebState {
             archive,
             upload_token: upload_token.filter(|t| !t.is_empty()),
             import_lock: Mutex::new(()),
+            search_cache: SearchCache::new(cache::DEFAULT_CAPACITY),
         }
+    }
+
+    /// A search through the cache of searches answered before.
+    pub fn search(&self, request: &SearchRequest) -> Result<Arc<SearchResults>, ArchiveError> {
+        self.search_cache.search(&self.archive, request)
     }
 }
 
@@ -107,6 +118,15 @@ where
     T: Send + 'static,
     F: FnOnce(&Archive) -> Result<T, ArchiveError> + Send + 'static,
 {
+    blocking_with_state(state, move |state| call(&state.archive)).await
+}
+
+/// Runs a blocking call that needs more of the state than the archive (the search cache).
+pub async fn blocking_with_state<T, F>(state: &web::Data<WebState>, call: F) -> Result<T, WebError>
+where
+    T: Send + 'static,
+    F: FnOnce(&WebState) -> Result<T, ArchiveError> + Send + 'static,
+{
     let state = state.clone();
-    Ok(web::block(move || call(&state.archive)).await??)
+    Ok(web::block(move || call(&state)).await??)
 }

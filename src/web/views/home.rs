@@ -6,7 +6,7 @@ use crate::web::error::FormattedError;
 use crate::web::format::{json_response, Format};
 use crate::web::params::{url_with, Pairs, SearchParams};
 use crate::web::views::{facet_value_zh, render_page, Layout, SearchForm};
-use crate::web::{blocking, WebState};
+use crate::web::{blocking_with_state, WebState};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -52,21 +52,21 @@ pub struct HomePage {
 }
 
 /// Gathers the overview.
-fn home_data(archive: &crate::archive::Archive) -> Result<HomeData, crate::archive::ArchiveError> {
-    let all = archive.search(&SearchRequest {
+fn home_data(state: &WebState) -> Result<HomeData, crate::archive::ArchiveError> {
+    let all = state.search(&SearchRequest {
         limit: 0,
         ..SearchRequest::default()
     })?;
-    let demo = archive.search(&SearchRequest {
+    let demo = state.search(&SearchRequest {
         limit: 0,
         demo: Some(true),
         ..SearchRequest::default()
     })?;
     Ok(HomeData {
         reports: all.total,
-        agencies: archive.counts().agencies,
+        agencies: state.archive.counts().agencies,
         demo_reports: demo.total,
-        facets: all.facets,
+        facets: all.facets.clone(),
     })
 }
 
@@ -78,7 +78,7 @@ pub async fn home(
     let format = Format::of(&req);
     let run = async {
         Pairs::parse(req.query_string())?.finish(&[])?;
-        let data = blocking(&state, home_data).await?;
+        let data = blocking_with_state(&state, home_data).await?;
         if format != Format::Html {
             return Ok(json_response(&data));
         }

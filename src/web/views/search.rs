@@ -11,7 +11,7 @@ use crate::web::views::{
     agency_url, facet_value_zh, render_page, report_url, stat_label, template_zh, Layout,
     SearchForm, STAT_LABELS,
 };
-use crate::web::{blocking, WebState};
+use crate::web::{blocking, blocking_with_state, WebState};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -153,8 +153,8 @@ pub async fn search(
                 "nianbao-search",
             ));
         }
-        let results = blocking(&state, move |a| a.search(&request)).await?;
-        let data = search_data(&params, results);
+        let results = blocking_with_state(&state, move |s| s.search(&request)).await?;
+        let data = search_data(&params, SearchResults::clone(&results));
         if format == Format::Json {
             return Ok(json_response(&data));
         }
