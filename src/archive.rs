@@ -478,6 +478,9 @@ impl Archive {
                 summary.imported += 1;
             }
         }
+        // A reparsed record may name another agency, year or place than when it was stored;
+        // version lists and agencies follow the records.
+        self.store.regroup()?;
         self.store.flush()?;
         progress.finish();
         self.reindex(&Silent)?;
@@ -980,6 +983,38 @@ mod tests {
             }],
             ..Record::default()
         }
+    }
+
+    #[test]
+    fn reparse_moves_a_record_to_the_place_the_parser_now_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "朝阳区人民政府\n2023年政府信息公开工作年度报告\n\
+                    一、总体情况\n2023年，北京市朝阳区人民政府主动公开政府信息。\n";
+        let parsed = parse::parse(text.as_bytes(), "chaoyang.txt").unwrap();
+        assert_eq!(parsed.region.code.as_deref(), Some("110105"), "{parsed:?}");
+        // As an older parser, which knew no places, stored it.
+        let unplaced = Record {
+            region: Region::default(),
+            ..parsed
+        };
+        let archive = Archive::open(dir.path()).unwrap();
+        archive.store.put(&unplaced, text.as_bytes()).unwrap();
+        assert!(archive
+            .agency_history("朝阳区人民政府", None)
+            .unwrap()
+            .is_some());
+        archive.reparse(&Silent).unwrap();
+        assert!(archive
+            .agency_history("朝阳区人民政府", Some("110105"))
+            .unwrap()
+            .is_some());
+        assert!(archive
+            .agency_history("朝阳区人民政府", None)
+            .unwrap()
+            .is_none());
+        let verify = archive.verify().unwrap();
+        assert_eq!((verify.agencies, verify.current), (1, 1), "{verify:?}");
+        assert!(verify.is_consistent(), "{verify:?}");
     }
 
     #[test]
