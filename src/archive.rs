@@ -106,9 +106,9 @@ pub struct VerifyReport {
     pub record_version: u32,
     /// Stored records (every version).
     pub records: u64,
-    /// Current records (newest version per agency and year).
+    /// Current records (newest version per agency, place and year).
     pub current: u64,
-    /// Agencies.
+    /// Agencies (a name in a place: same-named agencies of two places count twice).
     pub agencies: u64,
     /// Files kept without a record.
     pub rejected: u64,
@@ -194,12 +194,12 @@ pub struct AgencyHistory {
     pub checks: Vec<Check>,
 }
 
-/// One agency in the browse listing.
+/// One agency (a name in a place) in the browse listing and among a name's places.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AgencySummary {
     /// The agency.
     pub agency: String,
-    /// Its region.
+    /// Its region; `region.code` is the place that tells it from same-named agencies.
     pub region: Region,
     /// Its level.
     pub level: Level,
@@ -264,7 +264,9 @@ impl Archive {
         let was_clean = std::fs::remove_file(dir.join(CLEAN_MARKER)).is_ok();
         if rebuilt {
             archive.reindex(&Silent)?;
-        } else if !was_clean {
+        } else if !was_clean || archive.store.migrated_from().is_some() {
+            // A migrated store may have more current records than the index: reports that
+            // were taken for versions of a same-named agency elsewhere are current again.
             archive.repair()?;
         }
         Ok(archive)
@@ -476,6 +478,9 @@ impl Archive {
                 summary.imported += 1;
             }
         }
+        // A reparsed record may name another agency, year or place than when it was stored;
+        // version lists and agencies follow the records.
+        self.store.regroup()?;
         self.store.flush()?;
         progress.finish();
         self.reindex(&Silent)?;
@@ -577,9 +582,16 @@ impl Archive {
         Ok(self.store.raw(id)?)
     }
 
-    /// One agency's reports year by year, with gaps and the cross-year checks.
-    pub fn agency_history(&self, agency: &str) -> Result<Option<AgencyHistory>> {
-        let Some(entry) = self.store.agency(agency)? else {
+    /// One agency's reports year by year, with gaps and the cross-year checks. An agency is a
+    /// name in a place: `place` is the GB/T 2260 code of its region (`record.region.code`),
+    /// `None` for the reports whose place is unknown; [`Archive::agency_places`] lists a
+    /// name's places. `None` when the name has no reports in that place.
+    pub fn agency_history(
+        &self,
+        agency: &str,
+        place: Option<&str>,
+    ) -> Result<Option<AgencyHistory>> {
+        let Some(entry) = self.store.agency(agency, place)? else {
             return Ok(None);
         };
         let mut records = Vec::new();
@@ -615,7 +627,11 @@ impl Archive {
         let refs: Vec<&Record> = records.iter().collect();
         Ok(Some(AgencyHistory {
             agency: agency.to_string(),
-            region: entry.region,
+            // The code looked up: the place's page links back to itself.
+            region: Region {
+                code: place.map(str::to_string),
+                ..entry.region
+            },
             level: entry.level,
             kind: entry.kind,
             demo: entry.demo,
@@ -624,30 +640,27 @@ impl Archive {
         }))
     }
 
-    /// Every agency with its region and years, in name order.
+    /// Every agency with its region and years, in name order; same-named agencies of
+    /// different places are separate entries, adjacent, told apart by `region.code`.
     pub fn agencies(&self) -> Result<Vec<AgencySummary>> {
         self.store
             .agencies()
             .map(|item| {
-                let (
-                    agency,
-                    AgencyEntry {
-                        years,
-                        region,
-                        level,
-                        demo,
-                        ..
-                    },
-                ) = item?;
-                Ok(AgencySummary {
-                    agency,
-                    region,
-                    level,
-                    years,
-                    demo,
-                })
+                let (agency, code, entry) = item?;
+                Ok(summary(agency, code, entry))
             })
             .collect()
+    }
+
+    /// The places that have reports of an agency name (one for most names; 朝阳区人民政府 has
+    /// two), in code order, the unknown place first; empty for an unknown name.
+    pub fn agency_places(&self, agency: &str) -> Result<Vec<AgencySummary>> {
+        Ok(self
+            .store
+            .agency_places(agency)?
+            .into_iter()
+            .map(|(code, entry)| summary(agency.to_string(), code, entry))
+            .collect())
     }
 
     /// Streams every record matching `request` (all pages, in its order) to `out`.
@@ -774,6 +787,25 @@ pub fn csv_row(record: &Record) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// What a listing shows of an agency in one place. The region's code is the one the agency is
+/// stored under, so that it always finds the agency again ([`Archive::agency_history`]).
+fn summary(agency: String, code: Option<String>, entry: AgencyEntry) -> AgencySummary {
+    let AgencyEntry {
+        years,
+        region,
+        level,
+        demo,
+        ..
+    } = entry;
+    AgencySummary {
+        agency,
+        region: Region { code, ..region },
+        level,
+        years,
+        demo,
+    }
 }
 
 /// [`KEY_FIGURES`] of a record, where printed.
@@ -931,4 +963,109 @@ fn dir_size(dir: &Path) -> u64 {
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chaoyang(id: &str, code: &str, province: &str, city: &str) -> Record {
+        Record {
+            id: id.into(),
+            agency: Some("朝阳区人民政府".into()),
+            year: Some(2023),
+            level: Level::County,
+            kind: Some(Kind::Government),
+            region: Region {
+                province: Some(province.into()),
+                city: Some(city.into()),
+                county: Some("朝阳区".into()),
+                code: Some(code.into()),
+            },
+            sections: vec![record::Section {
+                number: "一".into(),
+                heading: "总体情况".into(),
+                text: format!("{city}朝阳区人民政府全年主动公开政府信息。"),
+            }],
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn reparse_moves_a_record_to_the_place_the_parser_now_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "朝阳区人民政府\n2023年政府信息公开工作年度报告\n\
+                    一、总体情况\n2023年，北京市朝阳区人民政府主动公开政府信息。\n";
+        let parsed = parse::parse(text.as_bytes(), "chaoyang.txt").unwrap();
+        assert_eq!(parsed.region.code.as_deref(), Some("110105"), "{parsed:?}");
+        // As an older parser, which knew no places, stored it.
+        let unplaced = Record {
+            region: Region::default(),
+            ..parsed
+        };
+        let archive = Archive::open(dir.path()).unwrap();
+        archive.store.put(&unplaced, text.as_bytes()).unwrap();
+        assert!(archive
+            .agency_history("朝阳区人民政府", None)
+            .unwrap()
+            .is_some());
+        archive.reparse(&Silent).unwrap();
+        assert!(archive
+            .agency_history("朝阳区人民政府", Some("110105"))
+            .unwrap()
+            .is_some());
+        assert!(archive
+            .agency_history("朝阳区人民政府", None)
+            .unwrap()
+            .is_none());
+        let verify = archive.verify().unwrap();
+        assert_eq!((verify.agencies, verify.current), (1, 1), "{verify:?}");
+        assert!(verify.is_consistent(), "{verify:?}");
+    }
+
+    #[test]
+    fn opening_a_by_name_archive_migrates_it_and_indexes_what_became_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let beijing = chaoyang("00000000000000a1", "110105", "北京市", "北京市");
+        let changchun = chaoyang("00000000000000b2", "220104", "吉林省", "长春市");
+        {
+            let archive = Archive::open(dir.path()).unwrap();
+            archive.store.put(&beijing, b"beijing").unwrap();
+            archive.store.put(&changchun, b"changchun").unwrap();
+            archive.store.write_by_name_layout();
+            // What an archive of schema 1 indexed: only the later import, which it took for a
+            // new version of the other place's report.
+            let mut writer = archive.index.writer().unwrap();
+            writer.add(&changchun).unwrap();
+            writer.commit().unwrap();
+            assert_eq!(archive.verify().unwrap().current, 1);
+        }
+        // Closed cleanly, so only the migration makes this open compare store and index.
+        assert!(dir.path().join(CLEAN_MARKER).exists());
+        let archive = Archive::open(dir.path()).unwrap();
+        let report = archive.verify().unwrap();
+        assert!(report.is_consistent(), "{report:?}");
+        assert_eq!(
+            (report.current, report.indexed, report.agencies),
+            (2, 2, 2),
+            "{report:?}"
+        );
+        let places: Vec<Option<String>> = archive
+            .agency_places("朝阳区人民政府")
+            .unwrap()
+            .into_iter()
+            .map(|p| p.region.code)
+            .collect();
+        assert_eq!(places, [Some("110105".into()), Some("220104".into())]);
+        let history = archive
+            .agency_history("朝阳区人民政府", Some("110105"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(history.years.len(), 1);
+        assert_eq!(history.years[0].id.as_deref(), Some("00000000000000a1"));
+        assert!(archive
+            .agency_history("朝阳区人民政府", None)
+            .unwrap()
+            .is_none());
+    }
 }

@@ -1,6 +1,8 @@
 //! The sled store: records, raw source bytes, versions, agencies and rejected files.
 //!
-//! One `sled::Db` per process, one tree per kind, big-endian keys. Records (JSON) and raw bytes
+//! One `sled::Db` per process, one tree per kind, big-endian keys. An agency is its name and its
+//! place (the GB/T 2260 code of `record.region.code`): same-named bodies of different places
+//! (朝阳区人民政府 of 北京市 and of 长春市) are different agencies. Records (JSON) and raw bytes
 //! are stored zstd-compressed: both are repetitive text, and sled alone keeps several times the
 //! data's size on disk; each kind has a frozen zstd dictionary (data/zstd/) so that every value
 //! does not pay again for the template's labels and the record's keys. A record's `checks` are not stored: they are a pure function of its
@@ -13,13 +15,18 @@ use crate::record::{Kind, Level, Record, Region};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Version of the store layout (trees, keys, value encodings). Bump when they change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: versions and agencies are keyed by name and place; 1 keyed them by name only.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The layout that keyed versions and agencies by agency name only; opening one migrates it
+/// (see [`Store::regroup`]).
+const SCHEMA_BY_NAME: u32 = 1;
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -32,8 +39,8 @@ pub enum StoreError {
         /// ", held by …" when the holder file names it, else empty.
         holder: String,
     },
-    /// The stored schema version is not the one this program writes.
-    #[error("{path}: archive schema version {found}, this nianbao writes version {expected}; import into a new --data directory")]
+    /// The stored schema version is neither the one this program writes nor one it migrates.
+    #[error("{path}: archive schema version {found}, this nianbao writes version {expected} and migrates only version 1; import into a new --data directory")]
     SchemaMismatch {
         /// The database directory.
         path: PathBuf,
@@ -119,9 +126,9 @@ pub struct Packed {
 pub enum PutOutcome {
     /// Same bytes were stored before: nothing changed.
     Unchanged,
-    /// First report of its agency and year.
+    /// First report of its agency (name and place) and year.
     New,
-    /// Another file for the same agency and year: kept as the new current version.
+    /// Another file for the same agency, place and year: kept as the new current version.
     NewVersion,
 }
 
@@ -135,6 +142,8 @@ pub struct Store {
     agencies: sled::Tree,
     rejected: sled::Tree,
     meta: sled::Tree,
+    /// The schema version this open migrated from, if it did.
+    migrated_from: Option<u32>,
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -234,7 +243,7 @@ impl Store {
                 source,
             })
         };
-        let store = Store {
+        let mut store = Store {
             records: tree("records")?,
             raw: tree("raw")?,
             versions: tree("versions")?,
@@ -243,6 +252,7 @@ impl Store {
             meta: tree("meta")?,
             db,
             path: path.clone(),
+            migrated_from: None,
         };
         match store.meta.get(SCHEMA_KEY).map_err(|e| store.sled(e))? {
             None => {
@@ -253,7 +263,18 @@ impl Store {
             }
             Some(v) => {
                 let found = u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4]));
-                if found != SCHEMA_VERSION {
+                if found == SCHEMA_BY_NAME {
+                    // Records and raw bytes are the same in both layouts; only the trees
+                    // derived from them are keyed differently, so they are rebuilt. The version
+                    // is written last: an interrupted migration runs again on the next open.
+                    store.regroup()?;
+                    store
+                        .meta
+                        .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                        .map_err(|e| store.sled(e))?;
+                    store.flush()?;
+                    store.migrated_from = Some(found);
+                } else if found != SCHEMA_VERSION {
                     return Err(StoreError::SchemaMismatch {
                         path,
                         found,
@@ -295,6 +316,13 @@ impl Store {
         SCHEMA_VERSION
     }
 
+    /// The schema version this open migrated the store from, if it did: then the set of
+    /// current records may have changed (same-named agencies of two places were one group
+    /// before), and the caller's index must be compared with the store again.
+    pub fn migrated_from(&self) -> Option<u32> {
+        self.migrated_from
+    }
+
     /// Compresses a record and its source bytes for [`Store::put_packed`]: the costly part of
     /// storing, which needs no store and so can run on any thread.
     pub fn pack(record: &Record, raw: &[u8]) -> Packed {
@@ -325,7 +353,7 @@ impl Store {
             file: record.source.file.clone(),
         };
         let agency_year = match (&record.agency, record.year) {
-            (Some(a), Some(y)) => Some((a.clone(), y)),
+            (Some(a), Some(y)) => Some((agency_key(a, place(record)), y)),
             _ => None,
         };
         let (region, level, kind, demo) = (
@@ -353,7 +381,7 @@ impl Store {
                 records.insert(&key, value.as_slice())?;
                 raws.insert(&key, raw.as_slice())?;
                 if let Some((agency, year)) = &agency_year {
-                    let mut known: AgencyEntry = match agencies.get(agency.as_bytes())? {
+                    let mut known: AgencyEntry = match agencies.get(agency.as_slice())? {
                         Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
                         None => AgencyEntry::default(),
                     };
@@ -366,7 +394,7 @@ impl Store {
                         known.demo = demo;
                     }
                     agencies.insert(
-                        agency.as_bytes(),
+                        agency.as_slice(),
                         serde_json::to_vec(&known).expect("serializes"),
                     )?;
                 }
@@ -467,7 +495,7 @@ impl Store {
         }
     }
 
-    /// Ids of current records (the newest version of each agency and year), in key order.
+    /// Ids of current records (the newest version of each agency, place and year), in key order.
     pub fn current_ids(&self) -> impl Iterator<Item = Result<String>> + '_ {
         self.versions.iter().filter_map(move |item| match item {
             Err(e) => Some(Err(self.sled(e))),
@@ -498,21 +526,31 @@ impl Store {
         })
     }
 
-    /// Agencies with what the store knows of them, in name order.
-    pub fn agencies(&self) -> impl Iterator<Item = Result<(String, AgencyEntry)>> + '_ {
-        self.agencies.iter().map(move |item| {
-            let (k, v) = item.map_err(|e| self.sled(e))?;
-            let name = String::from_utf8_lossy(&k).into_owned();
-            let entry = serde_json::from_slice(&v).map_err(|e| self.corrupt("agency", &name, e))?;
-            Ok((name, entry))
-        })
+    /// Agencies with what the store knows of them, in name order; the places of one name are
+    /// adjacent, the unknown place (no code) first. Items are (name, code, entry).
+    pub fn agencies(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, Option<String>, AgencyEntry)>> + '_ {
+        self.agencies
+            .iter()
+            .map(move |item| self.decode_agency(item.map_err(|e| self.sled(e))?))
     }
 
-    /// One agency: its years → current record id, region and level.
-    pub fn agency(&self, name: &str) -> Result<Option<AgencyEntry>> {
+    fn decode_agency(
+        &self,
+        (key, value): (sled::IVec, sled::IVec),
+    ) -> Result<(String, Option<String>, AgencyEntry)> {
+        let (name, code) = split_agency_key(&key);
+        let entry = serde_json::from_slice(&value).map_err(|e| self.corrupt("agency", &name, e))?;
+        Ok((name, code, entry))
+    }
+
+    /// One agency, by name and place (`None`: the place is unknown): its years → current
+    /// record id, region and level.
+    pub fn agency(&self, name: &str, code: Option<&str>) -> Result<Option<AgencyEntry>> {
         match self
             .agencies
-            .get(name.as_bytes())
+            .get(agency_key(name, code))
             .map_err(|e| self.sled(e))?
         {
             None => Ok(None),
@@ -520,6 +558,103 @@ impl Store {
                 .map(Some)
                 .map_err(|e| self.corrupt("agency", name, e)),
         }
+    }
+
+    /// Every place of an agency name, as (code, entry), in code order (the unknown place
+    /// first); empty for an unknown name.
+    pub fn agency_places(&self, name: &str) -> Result<Vec<(Option<String>, AgencyEntry)>> {
+        let mut prefix = name.as_bytes().to_vec();
+        prefix.push(0);
+        let mut places = Vec::new();
+        for item in self.agencies.scan_prefix(&prefix) {
+            let (found, code, entry) = self.decode_agency(item.map_err(|e| self.sled(e))?)?;
+            // A name holding a NUL (`A\0B`) would share the prefix of `A`.
+            if found == name {
+                places.push((code, entry));
+            }
+        }
+        Ok(places)
+    }
+
+    /// Rebuilds the version lists and the agencies from the stored records: what opening a
+    /// store of the by-name layout does, and what a reparse needs when records changed their
+    /// agency, year or place. The order of versions is the import order, which only the
+    /// version lists record (`seq`); their values have the same shape in every layout, so
+    /// they are read as they are, whatever their keys. A record no list names (none should
+    /// be) counts as the oldest of its group. Each tree is replaced in one atomic batch, so an
+    /// interruption leaves lists that a second run reads the same way.
+    pub fn regroup(&self) -> Result<()> {
+        let mut imported: HashMap<String, VersionEntry> = HashMap::new();
+        for item in self.versions.iter() {
+            let (key, value) = item.map_err(|e| self.sled(e))?;
+            let list: Vec<VersionEntry> = serde_json::from_slice(&value)
+                .map_err(|e| self.corrupt("version list", &String::from_utf8_lossy(&key), e))?;
+            for entry in list {
+                imported.insert(entry.id.clone(), entry);
+            }
+        }
+        let mut groups: BTreeMap<Vec<u8>, Vec<(VersionEntry, Record)>> = BTreeMap::new();
+        for record in self.records() {
+            let record = record?;
+            let entry = imported.remove(&record.id).unwrap_or_else(|| VersionEntry {
+                id: record.id.clone(),
+                seq: 0,
+                file: record.source.file.clone(),
+            });
+            // Only what keys and agency entries need is kept: whole records of a large
+            // archive would not fit in memory.
+            let slim = Record {
+                id: record.id,
+                agency: record.agency,
+                year: record.year,
+                region: record.region,
+                level: record.level,
+                kind: record.kind,
+                demo: record.demo,
+                ..Record::default()
+            };
+            groups
+                .entry(version_key(&slim))
+                .or_default()
+                .push((entry, slim));
+        }
+        let mut versions = sled::Batch::default();
+        for key in self.versions.iter().keys() {
+            versions.remove(key.map_err(|e| self.sled(e))?);
+        }
+        let mut agencies: BTreeMap<Vec<u8>, AgencyEntry> = BTreeMap::new();
+        for (key, mut group) in groups {
+            group.sort_by_key(|(entry, _)| entry.seq);
+            let (current, record) = group.last().expect("a group holds at least one record");
+            if let (Some(agency), Some(year)) = (&record.agency, record.year) {
+                let known = agencies
+                    .entry(agency_key(agency, place(record)))
+                    .or_default();
+                if known.years.keys().next_back().is_none_or(|y| year >= *y) {
+                    known.region = record.region.clone();
+                    known.level = record.level;
+                    known.kind = record.kind;
+                    known.demo = record.demo;
+                }
+                known.years.insert(year, current.id.clone());
+            }
+            let list: Vec<&VersionEntry> = group.iter().map(|(entry, _)| entry).collect();
+            versions.insert(key, serde_json::to_vec(&list).expect("serializes"));
+        }
+        let mut agency_batch = sled::Batch::default();
+        for key in self.agencies.iter().keys() {
+            agency_batch.remove(key.map_err(|e| self.sled(e))?);
+        }
+        for (key, entry) in agencies {
+            agency_batch.insert(key, serde_json::to_vec(&entry).expect("serializes"));
+        }
+        self.versions
+            .apply_batch(versions)
+            .map_err(|e| self.sled(e))?;
+        self.agencies
+            .apply_batch(agency_batch)
+            .map_err(|e| self.sled(e))?;
+        Ok(())
     }
 
     /// Files kept without a record.
@@ -560,14 +695,66 @@ impl Drop for Store {
     }
 }
 
+#[cfg(test)]
+impl Store {
+    /// Rewrites the versions, agencies and schema version as nianbao wrote them before
+    /// agencies were keyed by place (schema 1): `name 0x00 year` and `name`, the same-named
+    /// agencies of all places in one group, the last imported current.
+    pub(crate) fn write_by_name_layout(&self) {
+        let mut versions: BTreeMap<Vec<u8>, Vec<VersionEntry>> = BTreeMap::new();
+        let mut agencies: BTreeMap<Vec<u8>, AgencyEntry> = BTreeMap::new();
+        for item in self.versions.iter() {
+            let (key, value) = item.unwrap();
+            let list: Vec<VersionEntry> = serde_json::from_slice(&value).unwrap();
+            for entry in list {
+                let r = self.record(&entry.id).unwrap().unwrap();
+                let key = match (&r.agency, r.year) {
+                    (Some(name), Some(year)) => {
+                        let mut k = name.as_bytes().to_vec();
+                        k.push(0);
+                        k.extend_from_slice(&(year as u32).to_be_bytes());
+                        k
+                    }
+                    _ => key.to_vec(),
+                };
+                versions.entry(key).or_default().push(entry);
+            }
+        }
+        for list in versions.values_mut() {
+            list.sort_by_key(|e| e.seq);
+            let current = self.record(&list.last().unwrap().id).unwrap().unwrap();
+            if let (Some(name), Some(year)) = (&current.agency, current.year) {
+                let known = agencies.entry(name.as_bytes().to_vec()).or_default();
+                known.years.insert(year, current.id.clone());
+                known.region = current.region.clone();
+            }
+        }
+        self.versions.clear().unwrap();
+        self.agencies.clear().unwrap();
+        for (key, list) in versions {
+            self.versions
+                .insert(key, serde_json::to_vec(&list).unwrap())
+                .unwrap();
+        }
+        for (key, entry) in agencies {
+            self.agencies
+                .insert(key, serde_json::to_vec(&entry).unwrap())
+                .unwrap();
+        }
+        self.meta
+            .insert(SCHEMA_KEY, &SCHEMA_BY_NAME.to_be_bytes())
+            .unwrap();
+    }
+}
+
 /// Sizes of the store's trees.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreCounts {
     /// Stored records, every version.
     pub records: u64,
-    /// Current records (one per agency and year, or per file without either).
+    /// Current records (one per agency, place and year, or per file without agency or year).
     pub current: u64,
-    /// Agencies.
+    /// Agencies (name and place).
     pub agencies: u64,
     /// Files kept without a record.
     pub rejected: u64,
@@ -598,12 +785,42 @@ fn key_id(key: &[u8]) -> String {
     }
 }
 
-/// Groups versions by agency and year: `agency 0x00 year(u32 BE)`; a record without both is a
-/// group of its own: `0xFF id(u64 BE)`.
+/// The place an agency is keyed by: its region's GB/T 2260 code, `None` when unknown.
+fn place(record: &Record) -> Option<&str> {
+    record.region.code.as_deref().filter(|c| !c.is_empty())
+}
+
+/// An agency: `name 0x00 code`, the code empty when the place is unknown. Name first, so that
+/// the tree iterates in name order with one name's places adjacent.
+fn agency_key(name: &str, code: Option<&str>) -> Vec<u8> {
+    let mut k = name.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(code.unwrap_or("").as_bytes());
+    k
+}
+
+/// (name, code) of an agency key. The code is cut at the last NUL: codes are digits, while a
+/// name read from a report could hold anything.
+fn split_agency_key(key: &[u8]) -> (String, Option<String>) {
+    match key.iter().rposition(|b| *b == 0) {
+        Some(i) => {
+            let code = String::from_utf8_lossy(&key[i + 1..]).into_owned();
+            (
+                String::from_utf8_lossy(&key[..i]).into_owned(),
+                (!code.is_empty()).then_some(code),
+            )
+        }
+        None => (String::from_utf8_lossy(key).into_owned(), None),
+    }
+}
+
+/// Groups versions by agency, place and year: `agency 0x00 code 0x00 year(u32 BE)` (the code
+/// empty when the place is unknown); a record without agency or year is a group of its own:
+/// `0xFF id(u64 BE)` (0xFF never starts a UTF-8 name).
 fn version_key(record: &Record) -> Vec<u8> {
     match (&record.agency, record.year) {
         (Some(agency), Some(year)) => {
-            let mut k = agency.as_bytes().to_vec();
+            let mut k = agency_key(agency, place(record));
             k.push(0);
             k.extend_from_slice(&(year as u32).to_be_bytes());
             k
@@ -646,11 +863,179 @@ mod tests {
         let current: Vec<String> = store.current_ids().map(|r| r.unwrap()).collect();
         assert_eq!(current, ["00000000000000b2"]);
         assert_eq!(
-            store.agency("某县教育局").unwrap().unwrap().years[&2023],
+            store.agency("某县教育局", None).unwrap().unwrap().years[&2023],
             "00000000000000b2"
         );
         assert_eq!(store.raw("00000000000000a1").unwrap().unwrap(), b"one");
         assert_eq!(store.counts().records, 2);
+    }
+
+    fn placed(id: &str, agency: &str, year: i32, code: &str, city: &str) -> Record {
+        Record {
+            region: Region {
+                province: Some(
+                    if code.starts_with("11") {
+                        "北京市"
+                    } else {
+                        "吉林省"
+                    }
+                    .into(),
+                ),
+                city: Some(city.into()),
+                county: Some("朝阳区".into()),
+                code: Some(code.into()),
+            },
+            ..record(id, agency, year)
+        }
+    }
+
+    #[test]
+    fn keys_put_name_then_place_then_year() {
+        let name = "朝阳区人民政府";
+        let mut expected = name.as_bytes().to_vec();
+        expected.push(0);
+        expected.extend_from_slice(b"110105");
+        assert_eq!(agency_key(name, Some("110105")), expected);
+        assert_eq!(
+            split_agency_key(&expected),
+            (name.to_string(), Some("110105".to_string()))
+        );
+        let beijing = placed("00000000000000a1", name, 2023, "110105", "北京市");
+        expected.push(0);
+        expected.extend_from_slice(&2023u32.to_be_bytes());
+        assert_eq!(version_key(&beijing), expected);
+
+        // Without a code the place is empty, and the name alone was the key before.
+        let unplaced = record("00000000000000a2", name, 2023);
+        let mut bare = name.as_bytes().to_vec();
+        bare.push(0);
+        assert_eq!(agency_key(name, place(&unplaced)), bare);
+        assert_eq!(split_agency_key(&bare), (name.to_string(), None));
+        bare.push(0);
+        bare.extend_from_slice(&2023u32.to_be_bytes());
+        assert_eq!(version_key(&unplaced), bare);
+
+        // Byte order: one name's places are adjacent (the unknown place first), before any
+        // longer name that starts with it.
+        let mut keys = [
+            agency_key("朝阳区人民政府办公室", Some("110105")),
+            agency_key(name, Some("220104")),
+            agency_key(name, None),
+            agency_key(name, Some("110105")),
+        ];
+        keys.sort();
+        let order: Vec<(String, Option<String>)> =
+            keys.iter().map(|k| split_agency_key(k)).collect();
+        let place_of = |n: &str, c: Option<&str>| (n.to_string(), c.map(str::to_string));
+        assert_eq!(
+            order,
+            [
+                place_of(name, None),
+                place_of(name, Some("110105")),
+                place_of(name, Some("220104")),
+                place_of("朝阳区人民政府办公室", Some("110105")),
+            ]
+        );
+    }
+
+    #[test]
+    fn same_name_in_two_places_is_two_agencies() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        let name = "朝阳区人民政府";
+        let beijing = placed("00000000000000a1", name, 2023, "110105", "北京市");
+        let changchun = placed("00000000000000b2", name, 2023, "220104", "长春市");
+        assert_eq!(store.put(&beijing, b"one").unwrap(), PutOutcome::New);
+        assert_eq!(store.put(&changchun, b"two").unwrap(), PutOutcome::New);
+        assert_eq!(store.versions(&changchun).unwrap().len(), 1);
+        let places: Vec<Option<String>> = store
+            .agency_places(name)
+            .unwrap()
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        assert_eq!(places, [Some("110105".into()), Some("220104".into())]);
+        let years = |code| store.agency(name, Some(code)).unwrap().unwrap().years;
+        assert_eq!(years("110105")[&2023], "00000000000000a1");
+        assert_eq!(years("220104")[&2023], "00000000000000b2");
+        assert!(store.agency(name, None).unwrap().is_none());
+        assert_eq!(store.counts().agencies, 2);
+        assert_eq!(store.counts().current, 2);
+    }
+
+    #[test]
+    fn a_by_name_store_is_migrated_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "朝阳区人民政府";
+        let beijing = placed("00000000000000a1", name, 2023, "110105", "北京市");
+        let changchun = placed("00000000000000b2", name, 2023, "220104", "长春市");
+        let corrected = placed("00000000000000c3", name, 2023, "110105", "北京市");
+        let older = placed("00000000000000d4", name, 2022, "110105", "北京市");
+        {
+            let store = Store::open(dir.path(), 8 << 20).unwrap();
+            for (r, raw) in [
+                (&beijing, "one"),
+                (&changchun, "two"),
+                (&corrected, "three"),
+                (&older, "four"),
+            ] {
+                store.put(r, raw.as_bytes()).unwrap();
+            }
+            store.write_by_name_layout();
+            assert_eq!(store.counts().current, 2, "one group per name and year");
+            assert_eq!(store.counts().agencies, 1);
+        }
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        assert_eq!(store.migrated_from(), Some(SCHEMA_BY_NAME));
+        let ids = |r: &Record| -> Vec<String> {
+            store
+                .versions(r)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.id)
+                .collect()
+        };
+        // Import order survives: the corrected Beijing report stays the newer version.
+        assert_eq!(ids(&beijing), ["00000000000000a1", "00000000000000c3"]);
+        assert_eq!(ids(&changchun), ["00000000000000b2"]);
+        let mut current: Vec<String> = store.current_ids().map(|r| r.unwrap()).collect();
+        current.sort();
+        assert_eq!(
+            current,
+            ["00000000000000b2", "00000000000000c3", "00000000000000d4"]
+        );
+        let beijing_years = store.agency(name, Some("110105")).unwrap().unwrap().years;
+        assert_eq!(
+            beijing_years,
+            BTreeMap::from([
+                (2022, "00000000000000d4".to_string()),
+                (2023, "00000000000000c3".to_string())
+            ])
+        );
+        assert_eq!(store.counts().agencies, 2);
+        drop(store);
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        assert_eq!(store.migrated_from(), None, "the migration is written once");
+        assert_eq!(store.counts().agencies, 2);
+    }
+
+    #[test]
+    fn an_unknown_schema_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path(), 8 << 20).unwrap();
+            store
+                .meta
+                .insert(SCHEMA_KEY, &(SCHEMA_VERSION + 1).to_be_bytes())
+                .unwrap();
+        }
+        match Store::open(dir.path(), 8 << 20) {
+            Err(e @ StoreError::SchemaMismatch { .. }) => {
+                assert!(e.to_string().contains("new --data directory"), "{e}")
+            }
+            Err(e) => panic!("expected SchemaMismatch, got {e}"),
+            Ok(_) => panic!("a newer layout must not be opened"),
+        }
     }
 
     #[test]

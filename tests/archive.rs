@@ -1,6 +1,8 @@
 //! The archive over the five seeds: import, search with filters and facets, versions, export
-//! round trips, and a kill -9 in the middle of an import.
+//! round trips, and a kill -9 in the middle of an import. Also same-named agencies of two
+//! places (reports of our own writing, tests/support/report.rs).
 
+use crate::support::report;
 use crate::util::{expect_code, nianbao, seed_files, SEED_AGENCIES};
 use nianbao::archive::{Archive, CsvHeaders, ExportFormat, Silent};
 use nianbao::index::{SearchRequest, SearchResults, Sort};
@@ -166,6 +168,84 @@ fn reimport_changes_nothing_and_a_changed_file_is_a_new_version() {
     let older = archive.report(&report.versions[0].id).unwrap().unwrap();
     assert!(!older.is_current, "the older version stays reachable");
     assert!(archive.verify().unwrap().is_consistent());
+}
+
+/// The name both places' district governments go by.
+pub const CHAOYANG: &str = "朝阳区人民政府";
+/// GB/T 2260 codes of 北京市朝阳区 and 长春市朝阳区.
+pub const BEIJING_CHAOYANG: &str = "110105";
+/// See [`BEIJING_CHAOYANG`].
+pub const CHANGCHUN_CHAOYANG: &str = "220104";
+
+/// Writes two 2023 reports of a 朝阳区人民政府 into `dir`, one naming 北京市朝阳区 and one
+/// 吉林省长春市朝阳区 (the gazetteer places a shared name by the places its text names), and
+/// returns their paths in that order.
+pub fn write_chaoyang_reports(dir: &Path) -> Vec<std::path::PathBuf> {
+    [
+        ("beijing.txt", "北京市朝阳区"),
+        ("changchun.txt", "吉林省长春市朝阳区"),
+    ]
+    .into_iter()
+    .map(|(file, place)| {
+        let path = dir.join(file);
+        std::fs::write(&path, report::text_of(CHAOYANG, place)).expect("write a report");
+        path
+    })
+    .collect()
+}
+
+/// Same-named agencies of two places are two agencies, not two versions of one report.
+/// Issue 3: a 100k import took 12,351 reports for new versions of other places' reports.
+#[test]
+fn issue_3_same_named_agencies_of_two_places_are_two_agencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_chaoyang_reports(dir.path());
+    let archive = Archive::open(&dir.path().join("data")).unwrap();
+    let summary = archive.import(&files, &Silent).unwrap();
+    assert_eq!(
+        (summary.imported, summary.new_versions),
+        (2, 0),
+        "{summary:?}"
+    );
+
+    let hits = search(
+        &archive,
+        SearchRequest {
+            agency: Some(CHAOYANG.into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(hits.total, 2, "both are current and indexed");
+    let mut codes = Vec::new();
+    for hit in &hits.hits {
+        let report = archive.report(&hit.id).unwrap().unwrap();
+        assert_eq!(report.versions.len(), 1, "{:?}", report.versions);
+        assert!(report.is_current);
+        codes.push(report.record.region.code.clone().unwrap_or_default());
+    }
+    codes.sort();
+    assert_eq!(codes, [BEIJING_CHAOYANG, CHANGCHUN_CHAOYANG]);
+
+    let verify = archive.verify().unwrap();
+    assert_eq!((verify.agencies, verify.current), (2, 2), "{verify:?}");
+    assert!(verify.is_consistent(), "{verify:?}");
+
+    let places = archive.agency_places(CHAOYANG).unwrap();
+    let cities: Vec<Option<&str>> = places.iter().map(|p| p.region.city.as_deref()).collect();
+    assert_eq!(cities, [Some("北京市"), Some("长春市")]);
+    let changchun = archive
+        .agency_history(CHAOYANG, Some(CHANGCHUN_CHAOYANG))
+        .unwrap()
+        .unwrap();
+    assert_eq!(changchun.years.len(), 1);
+    assert_eq!(
+        changchun.years[0].id.as_deref(),
+        Some(nianbao::parse::source_id(&std::fs::read(&files[1]).unwrap()).as_str())
+    );
+    assert!(
+        archive.agency_history(CHAOYANG, None).unwrap().is_none(),
+        "no 朝阳区人民政府 without a place"
+    );
 }
 
 #[test]

@@ -3,11 +3,7 @@
 //! scanned PDF, a truncated .docx, an old .doc and a page with no report are refused with a
 //! message that names the file and says what to do, and the archive keeps their bytes.
 
-#[path = "support/pdf_writer.rs"]
-mod pdf_writer;
-#[path = "support/report.rs"]
-mod report;
-
+use crate::support::report;
 use nianbao::parse::{decode, parse, ParseError};
 use nianbao::record::Record;
 

@@ -8,5 +8,6 @@ mod fixtures;
 mod formats;
 mod parse_props;
 mod seeds;
+mod support;
 mod util;
 mod web;

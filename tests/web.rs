@@ -3,6 +3,7 @@
 //! and downloads give the seeds' answers; bad input gets 400/404/414, never a 500; uploads need
 //! the server's token.
 
+use crate::archive::{write_chaoyang_reports, BEIJING_CHAOYANG, CHANGCHUN_CHAOYANG, CHAOYANG};
 use crate::util::{seed_files, SEED_AGENCIES};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
@@ -10,6 +11,7 @@ use actix_web::web::Data;
 use nianbao::archive::{AgencyHistory, Archive, Silent};
 use nianbao::record::Record;
 use nianbao::web::params::encode;
+use nianbao::web::views::agency::AgencyPlaces;
 use nianbao::web::views::browse::BrowseData;
 use nianbao::web::views::home::HomeData;
 use nianbao::web::views::meta::Suggestions;
@@ -31,6 +33,23 @@ fn seeded() -> Data<WebState> {
                 .import(&seed_files(), &Silent)
                 .expect("seeds import");
             assert_eq!(summary.imported, 5, "{summary:?}");
+            Data::new(WebState::new(archive, None))
+        })
+        .clone()
+}
+
+/// An archive of the two 朝阳区人民政府 reports of tests/archive.rs (北京市 and 长春市).
+fn chaoyang() -> Data<WebState> {
+    static STATE: OnceLock<Data<WebState>> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-chaoyang");
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let files = write_chaoyang_reports(&dir);
+            let archive = Archive::open(&dir.join("data")).expect("archive opens");
+            let summary = archive.import(&files, &Silent).expect("reports import");
+            assert_eq!(summary.imported, 2, "{summary:?}");
             Data::new(WebState::new(archive, None))
         })
         .clone()
@@ -135,6 +154,16 @@ async fn every_page_answers_and_its_json_twin_deserializes() {
     let history: AgencyHistory = ok_json(&state, &format!("/agencies/{agency}.json")).await;
     assert_eq!(history.agency, SEED_AGENCIES[2]);
     assert_eq!(history.years.len(), 1);
+    let code = history.region.code.clone().expect("淄博市 has a code");
+    let placed = format!("/agencies/{agency}?region={code}");
+    assert!(page.contains(&placed), "the report page links to its place");
+    let same: AgencyHistory =
+        ok_json(&state, &format!("/agencies/{agency}.json?region={code}")).await;
+    assert_eq!(
+        same.years.len(),
+        1,
+        "a unique name takes its own region too"
+    );
 
     let page = ok_html(&state, "/browse").await;
     assert!(page.contains("山东省"));
@@ -368,6 +397,98 @@ async fn bad_input_is_a_400_naming_the_parameter_never_a_500() {
     assert!(!text.contains("<script>alert"), "escaped");
     let (_, _, body) = get(&state, "/search?region=%3Cscript%3E").await;
     assert!(!String::from_utf8(body).unwrap().contains("<script>"));
+}
+
+/// Issue 3: a name two places share gets a page listing the places; `?region=CODE` shows one,
+/// and every link to an agency page names the place of its record.
+#[actix_web::test]
+async fn issue_3_a_shared_agency_name_lists_its_places() {
+    let state = chaoyang();
+    let name = encode(CHAOYANG);
+    let link = |code: &str| format!("/agencies/{name}?region={code}");
+
+    let page = ok_html(&state, &format!("/agencies/{name}")).await;
+    for code in [BEIJING_CHAOYANG, CHANGCHUN_CHAOYANG] {
+        assert!(page.contains(&link(code)), "{page}");
+    }
+    assert!(page.contains("吉林省 长春市 朝阳区"), "{page}");
+    assert!(page.contains(&format!("href=\"/agencies/{name}.json\"")));
+    let places: AgencyPlaces = ok_json(&state, &format!("/agencies/{name}.json")).await;
+    assert_eq!(places.agency, CHAOYANG);
+    let codes: Vec<Option<&str>> = places
+        .places
+        .iter()
+        .map(|p| p.region.code.as_deref())
+        .collect();
+    assert_eq!(codes, [Some(BEIJING_CHAOYANG), Some(CHANGCHUN_CHAOYANG)]);
+    assert!(places.places.iter().all(|p| p.years.len() == 1));
+
+    let page = ok_html(&state, &link(CHANGCHUN_CHAOYANG)).await;
+    assert!(
+        page.contains("长春市") && !page.contains("北京市"),
+        "{page}"
+    );
+    // Its search link keeps to the place: a region path, since 朝阳区 names both.
+    let place = encode("/吉林省/长春市/朝阳区");
+    assert!(page.contains(&format!("region={place}")), "{page}");
+    let search: SearchData = ok_json(
+        &state,
+        &format!("/search.json?agency={name}&region={place}"),
+    )
+    .await;
+    assert_eq!(search.results.total, 1);
+    let history: AgencyHistory = ok_json(
+        &state,
+        &format!("/agencies/{name}.json?region={CHANGCHUN_CHAOYANG}"),
+    )
+    .await;
+    assert_eq!(history.region.code.as_deref(), Some(CHANGCHUN_CHAOYANG));
+    assert_eq!(history.years.len(), 1);
+
+    // Search hits, report pages and the browse grid link to the record's own place.
+    let search: SearchData = ok_json(&state, &format!("/search.json?agency={name}")).await;
+    assert_eq!(search.results.total, 2);
+    let hits_page = ok_html(&state, &format!("/search?agency={name}")).await;
+    for hit in &search.results.hits {
+        let code = hit.region.code.as_deref().expect("located");
+        assert!(hits_page.contains(&link(code)), "search hit of {code}");
+        let report = ok_html(&state, &format!("/reports/{}", hit.id)).await;
+        assert!(report.contains(&link(code)), "report page of {code}");
+    }
+    let browse = ok_html(&state, &format!("/browse?region={}", encode("吉林省"))).await;
+    assert!(browse.contains(&link(CHANGCHUN_CHAOYANG)), "{browse}");
+
+    // A place the name does not have is a 404 that names the parameter, in the request's
+    // format; a value that is no code at all is a 400.
+    let (status, content_type, body) = get(&state, &link("110101")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(content_type.starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&body).contains("region=110101"));
+    let (status, content_type, body) =
+        get(&state, &format!("/agencies/{name}.json?region=110101")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type, "application/json");
+    let error: serde_json::Value = json("404", &body);
+    assert_eq!(error["status"], 404);
+    assert!(
+        error["error"].as_str().unwrap().contains("region=110101"),
+        "{error}"
+    );
+    let (status, _, body) = get(&state, &format!("/agencies/{name}.json?region=abc")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error: serde_json::Value = json("400", &body);
+    assert!(error["error"].as_str().unwrap().starts_with("region:"));
+
+    // The OpenAPI document describes both answers and the parameter.
+    let (_, _, body) = get(&state, "/api/openapi.json").await;
+    let doc: serde_json::Value = json("openapi", &body);
+    let agency = &doc["paths"]["/agencies/{name}.json"]["get"];
+    assert!(agency["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "region"));
+    assert!(doc["components"]["schemas"]["AgencyPlaces"]["properties"]["places"].is_object());
 }
 
 /// A multipart body with one file.

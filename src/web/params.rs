@@ -440,6 +440,25 @@ fn parse_name(v: &str) -> Result<String, String> {
     }
 }
 
+/// The value of `region` that picks, among the places of an agency name, the reports whose
+/// place is unknown (they have no code to name it by).
+pub const UNKNOWN_PLACE: &str = "none";
+
+/// An agency page's `region`: the place of the agency, as a GB/T 2260 code (`110105`), or
+/// [`UNKNOWN_PLACE`] for reports whose place is unknown. `Some(code)` or `None` like
+/// `record.region.code`.
+pub fn parse_place(v: &str) -> Result<Option<String>, String> {
+    if v == UNKNOWN_PLACE {
+        Ok(None)
+    } else if v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(v.to_string()))
+    } else {
+        Err(format!(
+            "expected a 6-digit GB/T 2260 code (e.g. 110105) or {UNKNOWN_PLACE}, got \"{v}\""
+        ))
+    }
+}
+
 /// A statistics year: four digits from 1990 to 2100.
 pub fn parse_year(v: &str) -> Result<i32, String> {
     match v.parse::<i32>() {
@@ -525,6 +544,16 @@ mod tests {
         let again = SearchParams::parse(url.split_once('?').unwrap().1).unwrap();
         assert_eq!(again, p);
         assert_eq!(p.request().offset, DEFAULT_PAGE_SIZE);
+    }
+
+    #[test]
+    fn an_agency_place_is_a_code_or_none() {
+        assert_eq!(parse_place("110105"), Ok(Some("110105".into())));
+        assert_eq!(parse_place(UNKNOWN_PLACE), Ok(None));
+        for bad in ["11010", "1101050", "北京市", "abcdef"] {
+            let problem = parse_place(bad).unwrap_err();
+            assert!(problem.contains("6-digit GB/T 2260 code"), "{problem}");
+        }
     }
 
     #[test]

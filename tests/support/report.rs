@@ -1,7 +1,8 @@
 //! One synthetic annual report of our own (an invented agency and invented numbers), written
 //! out as a text export, an HTML portal page (GBK, rowspan/colspan, site chrome, a 发布机构 /
 //! 发布日期 block), a Word .docx (gridSpan, vMerge, list-numbered headings) and a PDF
-//! (Type0 / Identity-H with a ToUnicode map, wrapped paragraphs, `- N -` page footers).
+//! (Type0 / Identity-H with a ToUnicode map, wrapped paragraphs, `- N -` page footers). Its
+//! text can also be issued by another agency in a real place (same-named agencies' tests).
 
 //! The merged-cell table model, the HTML table writer and the .docx table writer and packager
 //! are the demo generator's (`nianbao::demo`); the quirks of this one report are added here.
@@ -35,14 +36,23 @@ fn numbers(values: &[i64]) -> Vec<Cell> {
 pub const PUBLISHER: &str = "白鹭县文化和旅游局";
 pub const PUBLISHED: &str = "2024-01-29";
 
+/// Where the invented agency sits, as its preface names it.
+const PLACE: &str = "白鹭县";
+
 /// The report.
 pub fn blocks() -> Vec<Block> {
+    blocks_of(PUBLISHER, PLACE)
+}
+
+/// The same report issued by `agency`, whose preface names its `place` (北京市朝阳区): what
+/// the gazetteer reads to tell same-named agencies apart.
+fn blocks_of(agency: &str, place: &str) -> Vec<Block> {
     let mut out = vec![
-        p("白鹭县文化和旅游局"),
+        p(agency),
         p("2023年政府信息公开工作年度报告"),
-        p("本报告根据《中华人民共和国政府信息公开条例》的要求编制，统计期限为2023年1月1日至2023年12月31日。报告的电子版可在白鹭县人民政府门户网站下载，如对本报告有疑问，请联系本局办公室。"),
+        p(&format!("本报告根据《中华人民共和国政府信息公开条例》的要求编制，统计期限为2023年1月1日至2023年12月31日。报告的电子版可在{place}人民政府门户网站下载，如对本报告有疑问，请联系本局办公室。")),
         p("一、总体情况"),
-        p("2023年，白鹭县文化和旅游局把政务公开作为转变作风、服务群众的一项经常性工作来抓，围绕文旅市场监管、公共文化服务、旅游安全等重点领域，持续推动公开内容向基层延伸，群众查阅文件、了解政策的渠道更加畅通。"),
+        p(&format!("2023年，{agency}把政务公开作为转变作风、服务群众的一项经常性工作来抓，围绕文旅市场监管、公共文化服务、旅游安全等重点领域，持续推动公开内容向基层延伸，群众查阅文件、了解政策的渠道更加畅通。")),
         p("（一）主动公开"),
         p("全年主动公开政府信息132条，其中政策解读6篇，惠民惠企政策汇编1册。"),
         p("（二）依申请公开"),
@@ -218,9 +228,14 @@ pub fn blocks() -> Vec<Block> {
 /// The report as Word's text export writes it: a paragraph per line, a table's rows as tab
 /// separated cells with merged cells expanded, a blank line around each table.
 pub fn text() -> String {
+    text_of(PUBLISHER, PLACE)
+}
+
+/// [`text`] of the report issued by `agency` in `place` (see [`blocks_of`]).
+pub fn text_of(agency: &str, place: &str) -> String {
     let mut out = String::new();
     let mut after_table = false;
-    for block in blocks() {
+    for block in blocks_of(agency, place) {
         match block {
             Block::Paragraph(t) => {
                 if after_table {

@@ -1,16 +1,23 @@
 //! The agency page `/agencies/{name}` (twin `.json`): every year's report with missing years as
 //! gaps, key figures per year, an SVG chart of requests received, granted and reconsiderations,
-//! and the cross-year checks (rules 6 and 7). All from `archive.agency_history`.
+//! and the cross-year checks (rules 6 and 7). An agency is a name in a place: when several
+//! places have agencies of the name, the page lists them (each linking to `?region=CODE`), and
+//! `?region=CODE` shows one. All from `archive.agency_places` and `archive.agency_history`.
 
-use crate::archive::{AgencyHistory, KEY_FIGURES};
+use crate::archive::{AgencyHistory, AgencySummary, Archive, KEY_FIGURES};
+use crate::record::Region;
 use crate::web::chart::{line_chart, Series};
 use crate::web::error::{FormattedError, WebError};
 use crate::web::format::{json_response, Format};
-use crate::web::params::{url_with, Pairs};
-use crate::web::views::{kind_zh, level_zh, render_page, report_url, stat_label, Layout};
+use crate::web::params::{parse_place, url_with, Pairs, UNKNOWN_PLACE};
+use crate::web::views::{
+    agency_json_url, agency_url, kind_zh, level_zh, region_words, render_page, report_url,
+    stat_label, Layout,
+};
 use crate::web::{blocking, WebState};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use serde::{Deserialize, Serialize};
 
 /// One year's row.
 #[derive(Debug, Clone)]
@@ -64,7 +71,58 @@ pub struct AgencyPage {
     pub csv_url: String,
 }
 
-/// `GET /agencies/{name}`, `/agencies/{name}.json`.
+/// What `/agencies/{name}.json` answers when agencies of several places share the name and
+/// no `region` picks one: the name and its places. A client tells it from an
+/// [`AgencyHistory`] by its `places` key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyPlaces {
+    /// The shared name.
+    pub agency: String,
+    /// One entry per place, in code order (the unknown place first): region (with its
+    /// `code`), level, years → current report id, demo.
+    pub places: Vec<AgencySummary>,
+}
+
+/// One place of a shared name, as the choice page shows it.
+#[derive(Debug, Clone)]
+pub struct PlaceRow {
+    /// Province, city and county ("地区未识别" when unknown).
+    pub region: String,
+    /// GB/T 2260 code, or the value of `region` for the unknown place.
+    pub code: String,
+    /// Level in words.
+    pub level: String,
+    /// First–last year.
+    pub years: String,
+    /// Reports (current, one per year).
+    pub reports: usize,
+    /// That place's agency page.
+    pub url: String,
+    /// Demo data.
+    pub demo: bool,
+}
+
+/// The page that lists the places of a shared agency name.
+#[derive(Template)]
+#[template(path = "agency_places.html")]
+pub struct AgencyPlacesPage {
+    /// Base layout.
+    pub layout: Layout,
+    /// The shared name.
+    pub agency: String,
+    /// One row per place.
+    pub places: Vec<PlaceRow>,
+}
+
+/// What an agency URL finds.
+enum Found {
+    /// One agency: its history.
+    History(AgencyHistory),
+    /// A name several places share, without `region`.
+    Places(AgencyPlaces),
+}
+
+/// `GET /agencies/{name}`, `/agencies/{name}.json`, each with an optional `region=CODE`.
 pub async fn agency(
     req: HttpRequest,
     state: web::Data<WebState>,
@@ -72,29 +130,117 @@ pub async fn agency(
 ) -> Result<HttpResponse, FormattedError> {
     let format = Format::of(&req);
     let run = async {
-        Pairs::parse(req.query_string())?.finish(&[])?;
+        let mut pairs = Pairs::parse(req.query_string())?;
+        let place = pairs.take_parsed("region", parse_place)?;
+        pairs.finish(&["region"])?;
         let name = path.into_inner();
         if name.chars().count() > 200 {
             return Err(WebError::not_found(format!("agency {name}")));
         }
-        let lookup = name.clone();
-        let history = blocking(&state, move |a| a.agency_history(&lookup))
-            .await?
-            .ok_or_else(|| WebError::not_found(format!("agency {name}")))?;
-        if format == Format::Json {
-            return Ok(json_response(&history));
+        let found = blocking(&state, move |a| find(a, name, place)).await??;
+        match (found, format) {
+            (Found::History(history), Format::Json) => Ok(json_response(&history)),
+            (Found::History(history), _) => render_page(&agency_page(history)),
+            (Found::Places(places), Format::Json) => Ok(json_response(&places)),
+            (Found::Places(places), _) => render_page(&places_page(places)),
         }
-        render_page(&agency_page(history))
     };
     run.await.map_err(|e| e.respond_as(format))
 }
 
-fn agency_page(h: AgencyHistory) -> AgencyPage {
-    let region: Vec<&str> = [&h.region.province, &h.region.city, &h.region.county]
-        .into_iter()
-        .filter_map(|p| p.as_deref())
+/// The agency of `name` in `place` (`Some(None)`: the unknown place); without a place, the
+/// name's only agency or else its places.
+fn find(
+    archive: &Archive,
+    name: String,
+    place: Option<Option<String>>,
+) -> crate::archive::Result<Result<Found, WebError>> {
+    let places = archive.agency_places(&name)?;
+    let code = match (place, places.as_slice()) {
+        (_, []) => return Ok(Err(WebError::not_found(format!("agency {name}")))),
+        (Some(code), _) => code,
+        (None, [only]) => only.region.code.clone(),
+        (None, _) => {
+            return Ok(Ok(Found::Places(AgencyPlaces {
+                agency: name,
+                places,
+            })))
+        }
+    };
+    if !places.iter().any(|p| p.region.code == code) {
+        let known: Vec<&str> = places
+            .iter()
+            .map(|p| p.region.code.as_deref().unwrap_or(UNKNOWN_PLACE))
+            .collect();
+        return Ok(Err(WebError::not_found(format!(
+            "region={} for agency {name}; its regions: {}",
+            code.as_deref().unwrap_or(UNKNOWN_PLACE),
+            known.join(", ")
+        ))));
+    }
+    Ok(archive
+        .agency_history(&name, code.as_deref())?
+        .map(Found::History)
+        .ok_or_else(|| WebError::not_found(format!("agency {name}"))))
+}
+
+fn places_page(data: AgencyPlaces) -> AgencyPlacesPage {
+    let places = data
+        .places
+        .iter()
+        .map(|p| {
+            let years = match (p.years.keys().next(), p.years.keys().next_back()) {
+                (Some(first), Some(last)) if first != last => format!("{first}–{last}"),
+                (Some(first), _) => first.to_string(),
+                _ => String::new(),
+            };
+            let code = p.region.code.as_deref();
+            PlaceRow {
+                region: match region_words(&p.region) {
+                    words if words.is_empty() => "地区未识别".into(),
+                    words => words,
+                },
+                code: code.unwrap_or(UNKNOWN_PLACE).to_string(),
+                level: level_zh(p.level).to_string(),
+                years,
+                reports: p.years.len(),
+                url: match code {
+                    Some(_) => agency_url(&data.agency, code),
+                    None => url_with(
+                        &agency_url(&data.agency, None),
+                        &[("region", UNKNOWN_PLACE.to_string())],
+                    ),
+                },
+                demo: p.demo,
+            }
+        })
         .collect();
-    let mut details = region.join(" ");
+    AgencyPlacesPage {
+        layout: Layout {
+            title: format!("{}（{} 个地区）", data.agency, data.places.len()),
+            json_url: Some(agency_json_url(&data.agency, None)),
+            demo: data.places.iter().any(|p| p.demo),
+            nav: "browse",
+        },
+        agency: data.agency,
+        places,
+    }
+}
+
+/// The region path (`/北京市/北京市/朝阳区`, as the search's `region` filter takes it) that
+/// narrows a search to the agency's place; a name alone (朝阳区) would take in its namesakes.
+fn search_region(region: &Region) -> Option<String> {
+    let parts: Vec<&str> = [&region.province, &region.city, &region.county]
+        .into_iter()
+        .flatten()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| format!("/{}", parts.join("/")))
+}
+
+fn agency_page(h: AgencyHistory) -> AgencyPage {
+    let mut details = region_words(&h.region);
     if !details.is_empty() {
         details.push_str(" · ");
     }
@@ -139,10 +285,14 @@ fn agency_page(h: AgencyHistory) -> AgencyPage {
             series("行政复议", "#b3261e", "review.reconsideration.total"),
         ],
     );
+    let mut filter = vec![("agency", h.agency.clone())];
+    if let Some(region) = search_region(&h.region) {
+        filter.push(("region", region));
+    }
     AgencyPage {
         layout: Layout {
             title: h.agency.clone(),
-            json_url: Some(format!("{}.json", crate::web::views::agency_url(&h.agency))),
+            json_url: Some(agency_json_url(&h.agency, h.region.code.as_deref())),
             demo: h.demo,
             nav: "browse",
         },
@@ -160,8 +310,8 @@ fn agency_page(h: AgencyHistory) -> AgencyPage {
                 message: c.message.clone(),
             })
             .collect(),
-        search_url: url_with("/search", &[("agency", h.agency.clone())]),
-        csv_url: url_with("/search.csv", &[("agency", h.agency.clone())]),
+        search_url: url_with("/search", &filter),
+        csv_url: url_with("/search.csv", &filter),
         agency: h.agency,
     }
 }

@@ -1,7 +1,8 @@
 //! The browse page `/browse` (twin `.json`): provinces with their agency and report counts;
 //! `/browse?region=山东省` drills down to that province's agencies, grouped by city and county,
 //! in a grid of agencies × years showing which reports exist. Paged so that 20k agencies stay
-//! fast. From `archive.agencies()`.
+//! fast. From `archive.agencies()`: agencies of one name in two places are two rows, each
+//! linking to its own place (`/agencies/{name}?region=CODE`).
 
 use crate::archive::AgencySummary;
 use crate::web::error::{FormattedError, WebError};
@@ -232,7 +233,7 @@ fn browse_page(data: BrowseData) -> BrowsePage {
         };
         let row = GridRow {
             name: a.agency.clone(),
-            url: agency_url(&a.agency),
+            url: agency_url(&a.agency, a.region.code.as_deref()),
             cells: years
                 .iter()
                 .map(|y| a.years.get(y).map(|id| report_url(id)).unwrap_or_default())

@@ -11,10 +11,10 @@ pub mod search;
 pub mod upload;
 
 use crate::index::Op;
-use crate::record::{Kind, Level, Template};
+use crate::record::{Kind, Level, Region, Template};
 use crate::web::error::WebError;
 use crate::web::format::html_response;
-use crate::web::params::{encode, serde_name, SearchParams, DEFAULT_PAGE_SIZE};
+use crate::web::params::{encode, serde_name, url_with, SearchParams, DEFAULT_PAGE_SIZE};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
@@ -54,9 +54,39 @@ pub fn report_url(id: &str) -> String {
     format!("/reports/{id}")
 }
 
-/// The URL of an agency page (the name percent-encoded).
-pub fn agency_url(name: &str) -> String {
-    format!("/agencies/{}", encode(name))
+/// The URL of an agency page: the name percent-encoded, plus `?region=CODE` when the place is
+/// known, so that a link lands on that agency even when agencies of other places share its
+/// name (朝阳区人民政府 of 北京市 and of 长春市). Without a code, the name's page.
+pub fn agency_url(name: &str, code: Option<&str>) -> String {
+    agency_url_as(name, code, "")
+}
+
+/// [`agency_url`] of the page's JSON twin.
+pub fn agency_json_url(name: &str, code: Option<&str>) -> String {
+    agency_url_as(name, code, ".json")
+}
+
+fn agency_url_as(name: &str, code: Option<&str>, suffix: &str) -> String {
+    let path = format!("/agencies/{}{suffix}", encode(name));
+    match code.filter(|c| !c.is_empty()) {
+        Some(code) => url_with(&path, &[("region", code.to_string())]),
+        None => path,
+    }
+}
+
+/// The region names of a place, largest first, joined by spaces (北京市 北京市 朝阳区 keeps the
+/// municipality once).
+pub fn region_words(region: &Region) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for part in [&region.province, &region.city, &region.county]
+        .into_iter()
+        .flatten()
+    {
+        if words.last() != Some(&part.as_str()) {
+            words.push(part);
+        }
+    }
+    words.join(" ")
 }
 
 /// Chinese label of a level.

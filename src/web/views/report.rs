@@ -119,7 +119,7 @@ pub struct ReportPage {
     pub id: String,
     /// Agency.
     pub agency: String,
-    /// Agency page.
+    /// Agency page, with `?region=CODE` when the place is known.
     pub agency_url: String,
     /// Year in words.
     pub year: String,
@@ -343,7 +343,7 @@ fn report_page(data: ReportData, q: &str) -> ReportPage {
             nav: "",
         },
         id: r.id.clone(),
-        agency_url: agency_url(&agency),
+        agency_url: agency_url(&agency, r.region.code.as_deref()),
         agency,
         year,
         title: r.title.clone().unwrap_or(title),

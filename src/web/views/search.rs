@@ -41,7 +41,7 @@ pub struct SearchData {
 pub struct HitView {
     /// Agency name.
     pub agency: String,
-    /// Agency page.
+    /// Agency page, with `?region=CODE` when the place is known.
     pub agency_url: String,
     /// Year.
     pub year: String,
@@ -211,7 +211,7 @@ fn search_page(params: &SearchParams, data: SearchData) -> SearchPage {
             details.push_str(" · ");
             details.push_str(template_zh(h.template));
             HitView {
-                agency_url: agency_url(&agency),
+                agency_url: agency_url(&agency, h.region.code.as_deref()),
                 agency,
                 year: h.year.map_or("年度未识别".into(), |y| format!("{y}年度")),
                 url: format!("{}{q_suffix}", report_url(&h.id)),
