@@ -106,8 +106,9 @@ fn bench_parse() {
     );
 }
 
-/// Writes the demo corpus of `n` reports once; later runs reuse it while the generator still
-/// writes the same first report (the marker holds its bytes' length and file name).
+/// Writes the demo corpus of `n` reports once; later runs reuse it while the generator is of the
+/// same revision and still writes the same first report (the marker holds the revision and the
+/// first report's file name and length).
 fn ensure_corpus(root: &Path, n: usize) -> PathBuf {
     let dir = root.join(format!("corpus-{n}"));
     let done = dir.join(".complete");
@@ -119,7 +120,14 @@ fn ensure_corpus(root: &Path, n: usize) -> PathBuf {
     };
     let fingerprint = generate(&options)
         .next()
-        .map(|r| format!("{} {}", r.file_name, r.bytes.len()))
+        .map(|r| {
+            format!(
+                "revision {} {} {}",
+                nianbao::demo::GENERATOR_REVISION,
+                r.file_name,
+                r.bytes.len()
+            )
+        })
         .unwrap_or_default();
     if std::fs::read_to_string(&done).ok().as_deref() != Some(fingerprint.as_str()) {
         let _ = std::fs::remove_dir_all(&dir);
