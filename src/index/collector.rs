@@ -3,51 +3,170 @@
 //! go last in both directions, ties fall back to newest first, then to the document address, so
 //! the order is total and the kept page is the same as sorting every match.
 //!
-//! Facets are counted per segment by term ordinal in dense arrays; ordinals become strings only
-//! when the segments' counts are merged, through [`SegmentStrings`], which the index builds
-//! once per segment (segments never change) instead of decompressing dictionary blocks on every
-//! search. Reads fast fields only; never loads documents.
+//! Facets are counted without touching a string or a hash table: [`SegmentFacetValues`] holds,
+//! for every document of a segment, the ordinal of each facet value among the segment's strings
+//! (read once per segment: segments never change), and [`FacetDictionary`] maps each segment's
+//! ordinals to global ones (built once per searcher generation). A search adds to dense arrays
+//! per segment, and merging adds them by global ordinal. Reads fast fields only; never loads
+//! documents.
 
 use crate::index::query::Sort;
 use crate::index::schema::names;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// The strings of a segment's facet columns, by term ordinal.
-#[derive(Debug, Default)]
-pub(crate) struct SegmentStrings {
-    pub level: Vec<Arc<str>>,
-    pub province: Vec<Arc<str>>,
-    pub agency: Vec<Arc<str>>,
-    pub template: Vec<Arc<str>>,
+/// The string facets counted for every search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FacetField {
+    Level,
+    Province,
+    Agency,
+    Template,
 }
 
-impl SegmentStrings {
-    /// Read the dictionaries of the facet columns of one segment, each in one stream.
+/// Number of string facets.
+const FACETS: usize = 4;
+
+impl FacetField {
+    const ALL: [FacetField; FACETS] = [
+        FacetField::Level,
+        FacetField::Province,
+        FacetField::Agency,
+        FacetField::Template,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            FacetField::Level => names::LEVEL,
+            FacetField::Province => names::PROVINCE,
+            FacetField::Agency => names::AGENCY,
+            FacetField::Template => names::TEMPLATE,
+        }
+    }
+}
+
+/// A document without a value for a facet.
+const NO_VALUE: u32 = u32::MAX;
+/// A document without a year.
+const NO_YEAR: i32 = i32::MIN;
+
+/// One segment's facet values, read once: the strings of each facet column by segment ordinal,
+/// and for every document the ordinal of its value and its year.
+#[derive(Debug, Default)]
+pub(crate) struct SegmentFacetValues {
+    /// Strings by segment ordinal, one list per [`FacetField`].
+    strings: [Vec<Arc<str>>; FACETS],
+    /// Per document, the segment ordinal of its value ([`NO_VALUE`] when it has none).
+    ords: [Vec<u32>; FACETS],
+    /// Per document, its statistics year ([`NO_YEAR`] when it has none).
+    years: Vec<i32>,
+}
+
+impl SegmentFacetValues {
+    /// Read the facet columns and the year of one segment (about 20 bytes per document).
     pub fn read(reader: &SegmentReader) -> tantivy::Result<Self> {
         let fast = reader.fast_fields();
-        let all = |name: &str| -> tantivy::Result<Vec<Arc<str>>> {
-            let Some(column) = fast.str(name)? else {
-                return Ok(Vec::new());
+        let max_doc = reader.max_doc();
+        let mut values = SegmentFacetValues::default();
+        for field in FacetField::ALL {
+            let f = field as usize;
+            values.ords[f] = vec![NO_VALUE; max_doc as usize];
+            let Some(column) = fast.str(field.name())? else {
+                continue;
             };
-            let mut out = Vec::with_capacity(column.num_terms());
+            let mut strings = Vec::with_capacity(column.num_terms());
             let mut stream = column.dictionary().stream()?;
             while stream.advance() {
-                out.push(Arc::from(String::from_utf8_lossy(stream.key()).as_ref()));
+                strings.push(Arc::from(String::from_utf8_lossy(stream.key()).as_ref()));
             }
-            Ok(out)
+            values.strings[f] = strings;
+            for doc in 0..max_doc {
+                if let Some(ord) = column.term_ords(doc).next() {
+                    values.ords[f][doc as usize] = u32::try_from(ord).unwrap_or(NO_VALUE);
+                }
+            }
+        }
+        values.years = vec![NO_YEAR; max_doc as usize];
+        if let Some(column) = fast.column_opt::<i64>(names::YEAR)? {
+            for doc in 0..max_doc {
+                if let Some(year) = column.first(doc).and_then(|y| i32::try_from(y).ok()) {
+                    values.years[doc as usize] = year;
+                }
+            }
+        }
+        Ok(values)
+    }
+
+    fn year(&self, doc: DocId) -> Option<i64> {
+        match self.years.get(doc as usize) {
+            Some(&y) if y != NO_YEAR => Some(i64::from(y)),
+            _ => None,
+        }
+    }
+
+    fn value(&self, field: FacetField, doc: DocId) -> Option<&Arc<str>> {
+        let f = field as usize;
+        let ord = *self.ords[f].get(doc as usize)?;
+        self.strings[f].get(ord as usize)
+    }
+}
+
+/// The facet strings of every segment of one searcher under global ordinals.
+#[derive(Debug, Default)]
+pub(crate) struct FacetDictionary {
+    /// Strings by global ordinal, one list per [`FacetField`].
+    strings: [Vec<Arc<str>>; FACETS],
+    /// Per segment ordinal, per facet: segment ordinal → global ordinal.
+    maps: Vec<[Vec<u32>; FACETS]>,
+}
+
+impl FacetDictionary {
+    /// The dictionary of the segments of one searcher, in segment ordinal order.
+    pub fn build(segments: &[Arc<SegmentFacetValues>]) -> Self {
+        let mut dictionary = FacetDictionary {
+            maps: vec![Default::default(); segments.len()],
+            ..Default::default()
         };
-        Ok(SegmentStrings {
-            level: all(names::LEVEL)?,
-            province: all(names::PROVINCE)?,
-            agency: all(names::AGENCY)?,
-            template: all(names::TEMPLATE)?,
-        })
+        for field in FacetField::ALL {
+            let f = field as usize;
+            let mut global: HashMap<Arc<str>, u32> = HashMap::new();
+            for (segment, values) in segments.iter().enumerate() {
+                dictionary.maps[segment][f] = values.strings[f]
+                    .iter()
+                    .map(|text| {
+                        *global.entry(text.clone()).or_insert_with(|| {
+                            dictionary.strings[f].push(text.clone());
+                            (dictionary.strings[f].len() - 1) as u32
+                        })
+                    })
+                    .collect();
+            }
+        }
+        dictionary
+    }
+}
+
+/// Facet counts of all matches: years, and for each string facet the count by global ordinal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tally {
+    pub year: HashMap<i64, u64>,
+    counts: [Vec<u64>; FACETS],
+    dictionary: Arc<FacetDictionary>,
+}
+
+impl Tally {
+    /// The values of a facet that some match has, with their counts.
+    pub fn values(&self, field: FacetField) -> impl Iterator<Item = (&Arc<str>, u64)> + '_ {
+        let f = field as usize;
+        self.counts[f]
+            .iter()
+            .zip(&self.dictionary.strings[f])
+            .filter(|(&count, _)| count > 0)
+            .map(|(&count, text)| (text, count))
     }
 }
 
@@ -82,45 +201,6 @@ pub(crate) struct Match {
     pub key: SortValue,
 }
 
-/// A multiply-rotate hasher (as rustc's FxHash) for the facet tallies: every search merges
-/// thousands of agency names from every segment, and SipHash's flood resistance buys nothing
-/// for keys that come from the index itself.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FacetHasher(u64);
-
-impl std::hash::Hasher for FacetHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Counts by facet value.
-pub(crate) type Counts = HashMap<Arc<str>, u64, BuildHasherDefault<FacetHasher>>;
-
-/// Facet counts by value (the strings are shared with [`SegmentStrings`]: nothing is copied
-/// until the final lists).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Tally {
-    pub year: HashMap<i64, u64>,
-    pub level: Counts,
-    pub province: Counts,
-    pub agency: Counts,
-    pub template: Counts,
-}
-
 /// What the collector gives back: the number of matches, the best `keep` in order, the facets.
 pub(crate) struct Collected {
     pub total: usize,
@@ -138,8 +218,10 @@ pub(crate) struct MatchCollector {
     pub keep: usize,
     /// Count facets.
     pub facets: bool,
-    /// Facet strings of every segment of the searcher, by segment ordinal.
-    pub strings: Vec<Arc<SegmentStrings>>,
+    /// Facet values of every segment of the searcher, by segment ordinal.
+    pub segments: Vec<Arc<SegmentFacetValues>>,
+    /// Their global ordinals.
+    pub dictionary: Arc<FacetDictionary>,
 }
 
 /// Compare two optional values with absent ones last whatever the direction.
@@ -223,74 +305,26 @@ impl Best {
     }
 }
 
-/// Dense counts by term ordinal of one string column in one segment.
-struct OrdCounter {
-    column: Option<StrColumn>,
-    counts: Vec<u64>,
-}
-
-impl OrdCounter {
-    fn open(column: Option<StrColumn>) -> Self {
-        let terms = column.as_ref().map_or(0, |c| c.num_terms());
-        OrdCounter {
-            column,
-            counts: vec![0; terms],
-        }
-    }
-
-    #[inline]
-    fn count(&mut self, doc: DocId) {
-        if let Some(column) = &self.column {
-            if let Some(ord) = column.term_ords(doc).next() {
-                if let Some(slot) = usize::try_from(ord)
-                    .ok()
-                    .and_then(|i| self.counts.get_mut(i))
-                {
-                    *slot += 1;
-                }
-            }
-        }
-    }
-
-    /// Add the counts to `into` under the ordinals' strings.
-    fn add_to(&self, strings: &[Arc<str>], into: &mut Counts) {
-        for (ord, &count) in self.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            if let Some(text) = strings.get(ord) {
-                *into.entry(text.clone()).or_default() += count;
-            }
-        }
-    }
-}
-
-/// The facet counters of one segment.
-struct SegmentFacets {
-    years: Vec<(i64, u64)>,
-    level: OrdCounter,
-    province: OrdCounter,
-    agency: OrdCounter,
-    template: OrdCounter,
-}
-
 /// The per-segment half of [`MatchCollector`].
 pub(crate) struct SegmentMatches {
     segment: SegmentOrdinal,
-    strings: Arc<SegmentStrings>,
-    year: Option<Column<i64>>,
+    values: Arc<SegmentFacetValues>,
     sort_int: Option<Column<i64>>,
-    sort_agency: Option<StrColumn>,
-    facets: Option<SegmentFacets>,
+    sort_agency: bool,
+    /// With facets: match counts by segment ordinal, per facet, and by year.
+    counts: Option<[Vec<u32>; FACETS]>,
+    years: Vec<(i64, u64)>,
     total: usize,
     best: Best,
 }
 
 /// The fruit of one segment.
 pub(crate) struct SegmentFruit {
+    segment: SegmentOrdinal,
     total: usize,
     matches: Vec<Match>,
-    facets: Option<(SegmentFacets, Arc<SegmentStrings>)>,
+    counts: Option<[Vec<u32>; FACETS]>,
+    years: Vec<(i64, u64)>,
 }
 
 impl Collector for MatchCollector {
@@ -302,37 +336,24 @@ impl Collector for MatchCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
-        let fast = reader.fast_fields();
-        let strings = match self.strings.get(segment as usize) {
-            Some(strings) => strings.clone(),
-            None => Arc::new(SegmentStrings::read(reader)?),
+        let values = match self.segments.get(segment as usize) {
+            Some(values) => values.clone(),
+            None => Arc::new(SegmentFacetValues::read(reader)?),
         };
         let sort_int = match &self.source {
-            SortSource::Int(name) => fast.column_opt::<i64>(name)?,
+            SortSource::Int(name) => reader.fast_fields().column_opt::<i64>(name)?,
             _ => None,
         };
-        let sort_agency = match &self.source {
-            SortSource::Agency => fast.str(names::AGENCY)?,
-            _ => None,
-        };
-        let facets = if self.facets {
-            Some(SegmentFacets {
-                years: Vec::new(),
-                level: OrdCounter::open(fast.str(names::LEVEL)?),
-                province: OrdCounter::open(fast.str(names::PROVINCE)?),
-                agency: OrdCounter::open(fast.str(names::AGENCY)?),
-                template: OrdCounter::open(fast.str(names::TEMPLATE)?),
-            })
-        } else {
-            None
-        };
+        let counts = self
+            .facets
+            .then(|| std::array::from_fn(|f| vec![0; values.strings[f].len()]));
         Ok(SegmentMatches {
             segment,
-            strings,
-            year: fast.column_opt::<i64>(names::YEAR)?,
+            values,
             sort_int,
-            sort_agency,
-            facets,
+            sort_agency: self.source == SortSource::Agency,
+            counts,
+            years: Vec::new(),
             total: 0,
             best: Best::new(self.sort.clone(), self.keep),
         })
@@ -344,25 +365,38 @@ impl Collector for MatchCollector {
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
         let mut best = Best::new(self.sort.clone(), self.keep);
-        let mut tally = Tally::default();
+        let dictionary = &self.dictionary;
+        let mut tally = Tally {
+            counts: std::array::from_fn(|f| vec![0; dictionary.strings[f].len()]),
+            dictionary: dictionary.clone(),
+            ..Tally::default()
+        };
         let mut total = 0;
         for fruit in fruits {
             total += fruit.total;
             for m in fruit.matches {
                 best.offer(m);
             }
-            if let Some((facets, strings)) = fruit.facets {
-                for (year, count) in facets.years {
-                    *tally.year.entry(year).or_default() += count;
+            for (year, count) in fruit.years {
+                *tally.year.entry(year).or_default() += count;
+            }
+            let (Some(counts), Some(maps)) =
+                (fruit.counts, dictionary.maps.get(fruit.segment as usize))
+            else {
+                continue;
+            };
+            for f in 0..FACETS {
+                for (local, &count) in counts[f].iter().enumerate() {
+                    if count == 0 {
+                        continue;
+                    }
+                    if let Some(slot) = maps[f]
+                        .get(local)
+                        .and_then(|&global| tally.counts[f].get_mut(global as usize))
+                    {
+                        *slot += u64::from(count);
+                    }
                 }
-                facets.level.add_to(&strings.level, &mut tally.level);
-                facets
-                    .province
-                    .add_to(&strings.province, &mut tally.province);
-                facets.agency.add_to(&strings.agency, &mut tally.agency);
-                facets
-                    .template
-                    .add_to(&strings.template, &mut tally.template);
             }
         }
         Ok(Collected {
@@ -378,30 +412,29 @@ impl SegmentCollector for SegmentMatches {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
-        let year = self.year.as_ref().and_then(|c| c.first(doc));
-        if let Some(facets) = &mut self.facets {
+        let year = self.values.year(doc);
+        if let Some(counts) = &mut self.counts {
             if let Some(y) = year {
-                match facets.years.iter_mut().find(|(v, _)| *v == y) {
+                match self.years.iter_mut().find(|(v, _)| *v == y) {
                     Some((_, count)) => *count += 1,
-                    None => facets.years.push((y, 1)),
+                    None => self.years.push((y, 1)),
                 }
             }
-            facets.level.count(doc);
-            facets.province.count(doc);
-            facets.agency.count(doc);
-            facets.template.count(doc);
+            for (f, counts) in counts.iter_mut().enumerate() {
+                let ord = self.values.ords[f].get(doc as usize).copied();
+                if let Some(slot) = ord.and_then(|ord| counts.get_mut(ord as usize)) {
+                    *slot += 1;
+                }
+            }
         }
         if self.best.keep == 0 {
             return;
         }
         let key = if let Some(column) = &self.sort_int {
             column.first(doc).map_or(SortValue::Absent, SortValue::Int)
-        } else if let Some(column) = &self.sort_agency {
-            column
-                .term_ords(doc)
-                .next()
-                .and_then(|ord| usize::try_from(ord).ok())
-                .and_then(|ord| self.strings.agency.get(ord))
+        } else if self.sort_agency {
+            self.values
+                .value(FacetField::Agency, doc)
                 .map_or(SortValue::Absent, |s| SortValue::Str(s.clone()))
         } else {
             SortValue::Absent
@@ -416,9 +449,11 @@ impl SegmentCollector for SegmentMatches {
 
     fn harvest(self) -> SegmentFruit {
         SegmentFruit {
+            segment: self.segment,
             total: self.total,
             matches: self.best.into_sorted(),
-            facets: self.facets.map(|f| (f, self.strings)),
+            counts: self.counts,
+            years: self.years,
         }
     }
 }

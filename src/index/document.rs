@@ -151,6 +151,13 @@ pub(crate) fn build(record: &Record, fields: &Fields) -> TantivyDocument {
         ..Default::default()
     };
 
+    // Words of the title and the agency name are found like words of the narrative, in one
+    // field: a search reads one posting list per word.
+    for text in [&record.title, &record.agency].into_iter().flatten() {
+        if !text.trim().is_empty() {
+            doc.add_text(fields.narrative, text);
+        }
+    }
     for section in &record.sections {
         let number = section_number(&section.number);
         for text in [&section.heading, &section.text] {
@@ -164,16 +171,12 @@ pub(crate) fn build(record: &Record, fields: &Fields) -> TantivyDocument {
         }
         stored.sections.push((number, section.text.clone()));
     }
-    if let Some(title) = &record.title {
-        doc.add_text(fields.title, title);
-    }
     if let Some(agency) = record
         .agency
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty())
     {
-        doc.add_text(fields.agency_text, agency);
         doc.add_text(fields.agency, agency);
     }
     if let Some(facet) = region_facet(&record.region) {

@@ -30,7 +30,10 @@ pub use schema::{SCHEMA_VERSION, STAT_KEYS};
 pub use tokenizer::dictionary_version;
 
 use crate::record::Record;
-use collector::{Collected, Match, MatchCollector, SegmentStrings, SortSource, Tally};
+use collector::{
+    Collected, FacetDictionary, FacetField, Match, MatchCollector, SegmentFacetValues, SortSource,
+    Tally,
+};
 use document::StoredReport;
 use schema::Fields;
 use serde::{Deserialize, Serialize};
@@ -158,8 +161,10 @@ pub struct FullTextIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// Facet strings of each segment seen, read once: segments never change.
-    segment_strings: Mutex<HashMap<SegmentId, Arc<SegmentStrings>>>,
+    /// Facet values of each segment seen, read once: segments never change.
+    segment_values: Mutex<HashMap<SegmentId, Arc<SegmentFacetValues>>>,
+    /// The facet dictionary of the searcher generation searched last.
+    dictionary: Mutex<Option<(u64, Arc<FacetDictionary>)>>,
 }
 
 impl std::fmt::Debug for FullTextIndex {
@@ -227,7 +232,8 @@ impl FullTextIndex {
             index,
             reader,
             fields,
-            segment_strings: Mutex::new(HashMap::new()),
+            segment_values: Mutex::new(HashMap::new()),
+            dictionary: Mutex::new(None),
         })
     }
 
@@ -357,44 +363,67 @@ impl FullTextIndex {
         facets: bool,
     ) -> Result<Collected, IndexError> {
         let sort = effective_sort(&req.sort, built.has_text);
+        let (segments, dictionary) = self.facet_values(searcher)?;
         let collector = MatchCollector {
             source: sort_source(&sort)?,
             sort,
             keep,
             facets,
-            strings: self.strings_of(searcher)?,
+            segments,
+            dictionary,
         };
         searcher
             .search(&*built.query, &collector)
             .map_err(|e| self.tantivy_error(e))
     }
 
-    /// The facet strings of every segment of `searcher`, by segment ordinal, read for the
-    /// segments not seen before; forgets segments that merges removed.
-    fn strings_of(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentStrings>>, IndexError> {
+    /// The facet values of every segment of `searcher`, by segment ordinal (read for the
+    /// segments not seen before; segments that merges removed are forgotten), and their
+    /// dictionary (built once per searcher generation).
+    fn facet_values(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<(Vec<Arc<SegmentFacetValues>>, Arc<FacetDictionary>), IndexError> {
         let readers = searcher.segment_readers();
-        let mut cache = self
-            .segment_strings
+        let segments = {
+            let mut cache = self
+                .segment_values
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut segments = Vec::with_capacity(readers.len());
+            for reader in readers {
+                let values = match cache.get(&reader.segment_id()) {
+                    Some(values) => values.clone(),
+                    None => {
+                        let values = Arc::new(
+                            SegmentFacetValues::read(reader).map_err(|e| self.tantivy_error(e))?,
+                        );
+                        cache.insert(reader.segment_id(), values.clone());
+                        values
+                    }
+                };
+                segments.push(values);
+            }
+            if cache.len() > readers.len() {
+                let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+                cache.retain(|id, _| live.contains(id));
+            }
+            segments
+        };
+        let generation = searcher.generation().generation_id();
+        let mut kept = self
+            .dictionary
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut out = Vec::with_capacity(readers.len());
-        for reader in readers {
-            let strings = match cache.get(&reader.segment_id()) {
-                Some(strings) => strings.clone(),
-                None => {
-                    let strings =
-                        Arc::new(SegmentStrings::read(reader).map_err(|e| self.tantivy_error(e))?);
-                    cache.insert(reader.segment_id(), strings.clone());
-                    strings
-                }
-            };
-            out.push(strings);
-        }
-        if cache.len() > readers.len() {
-            let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
-            cache.retain(|id, _| live.contains(id));
-        }
-        Ok(out)
+        let dictionary = match &*kept {
+            Some((built_for, dictionary)) if *built_for == generation => dictionary.clone(),
+            _ => {
+                let dictionary = Arc::new(FacetDictionary::build(&segments));
+                *kept = Some((generation, dictionary.clone()));
+                dictionary
+            }
+        };
+        Ok((segments, dictionary))
     }
 
     /// The ids of every match, in the request's order, ignoring offset and limit (for
@@ -449,7 +478,7 @@ impl FullTextIndex {
     /// then names containing it, each by count; at most `limit`.
     pub fn agencies(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
         let searcher = self.reader.searcher();
-        let Ok(strings) = self.strings_of(&searcher) else {
+        let Ok((segments, dictionary)) = self.facet_values(&searcher) else {
             return Vec::new();
         };
         let collector = MatchCollector {
@@ -457,19 +486,19 @@ impl FullTextIndex {
             source: SortSource::None,
             keep: 0,
             facets: true,
-            strings,
+            segments,
+            dictionary,
         };
         let Ok(Collected { tally, .. }) = searcher.search(&AllQuery, &collector) else {
             return Vec::new();
         };
         let prefix = prefix.trim();
-        let mut found: Vec<(bool, Arc<str>, u64)> = tally
-            .agency
-            .into_iter()
+        let mut found: Vec<(bool, &Arc<str>, u64)> = tally
+            .values(FacetField::Agency)
             .filter(|(name, _)| name.contains(prefix))
             .map(|(name, count)| (!name.starts_with(prefix), name, count))
             .collect();
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
         found
             .into_iter()
             .take(limit)
@@ -522,9 +551,9 @@ fn sort_source(sort: &Sort) -> Result<SortSource, IndexError> {
 
 /// Facet lists from the tally: years newest first, the rest most frequent first.
 fn facets(tally: Tally) -> Facets {
-    fn by_count(counts: collector::Counts, limit: usize) -> Vec<FacetCount> {
-        let mut list: Vec<(Arc<str>, u64)> = counts.into_iter().collect();
-        let order = |a: &(Arc<str>, u64), b: &(Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let by_count = |field: FacetField, limit: usize| -> Vec<FacetCount> {
+        let mut list: Vec<(&Arc<str>, u64)> = tally.values(field).collect();
+        let order = |a: &(&Arc<str>, u64), b: &(&Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(b.0));
         if limit < list.len() {
             list.select_nth_unstable_by(limit, order);
             list.truncate(limit);
@@ -536,8 +565,8 @@ fn facets(tally: Tally) -> Facets {
                 count,
             })
             .collect()
-    }
-    let mut years: Vec<(i64, u64)> = tally.year.into_iter().collect();
+    };
+    let mut years: Vec<(i64, u64)> = tally.year.iter().map(|(&y, &c)| (y, c)).collect();
     years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
     Facets {
         year: years
@@ -547,10 +576,10 @@ fn facets(tally: Tally) -> Facets {
                 count,
             })
             .collect(),
-        level: by_count(tally.level, usize::MAX),
-        province: by_count(tally.province, usize::MAX),
-        agency: by_count(tally.agency, AGENCY_FACET_SIZE),
-        template: by_count(tally.template, usize::MAX),
+        level: by_count(FacetField::Level, usize::MAX),
+        province: by_count(FacetField::Province, usize::MAX),
+        agency: by_count(FacetField::Agency, AGENCY_FACET_SIZE),
+        template: by_count(FacetField::Template, usize::MAX),
     }
 }
 
@@ -842,6 +871,61 @@ mod tests {
             vec![("2021".into(), 2), ("2019".into(), 1)]
         );
         assert_eq!(f.agency.first().map(|c| c.count), Some(2));
+    }
+
+    #[test]
+    fn facets_merge_the_values_of_every_segment() {
+        let (_dir, index) = index_of(&[
+            report("a", 2022, "政务公开。"),
+            report("b", 2023, "政务公开。"),
+        ]);
+        // A second commit makes a second segment, whose ordinals differ from the first's.
+        let mut writer = index.writer().expect("writer");
+        let mut c = report("c", 2023, "政务公开。");
+        c.agency = Some("测试b局".into());
+        writer.add(&c).expect("add");
+        writer.add(&report("d", 2024, "别的。")).expect("add");
+        writer.commit().expect("commit");
+        assert!(index.reader.searcher().segment_readers().len() >= 2);
+        let results = search(&index, &query("政务公开"));
+        let agencies: Vec<(String, u64)> = results
+            .facets
+            .agency
+            .iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect();
+        assert_eq!(
+            agencies,
+            vec![("测试b局".to_string(), 2), ("测试a局".to_string(), 1)]
+        );
+        let years: Vec<(String, u64)> = results
+            .facets
+            .year
+            .iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect();
+        assert_eq!(years, vec![("2023".into(), 2), ("2022".into(), 1)]);
+        assert_eq!(index.agencies("测试", 10).len(), 3);
+    }
+
+    #[test]
+    fn words_of_the_title_and_agency_are_found_and_year_ranges_are_inclusive() {
+        let mut a = report("a", 2021, "正文。");
+        a.title = Some("某某2021年度信息公开报告".into());
+        let b = report("b", 2022, "正文。");
+        let c = report("c", 2023, "正文。");
+        let (_dir, index) = index_of(&[a, b, c]);
+        assert_eq!(ids(&search(&index, &query("某某"))), vec!["a"]);
+        // The agency name of b is 测试b局: its words are found too.
+        assert_eq!(ids(&search(&index, &query("测试b局"))), vec!["b"]);
+        let range = |from, to| SearchRequest {
+            year_from: Some(from),
+            year_to: Some(to),
+            ..Default::default()
+        };
+        assert_eq!(ids(&search(&index, &range(2021, 2022))), vec!["b", "a"]);
+        assert_eq!(ids(&search(&index, &range(2022, 2040))), vec!["c", "b"]);
+        assert_eq!(search(&index, &range(2023, 2021)).total, 0);
     }
 
     #[test]

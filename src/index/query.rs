@@ -21,6 +21,9 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::Term;
 
+/// A year range of at most this many years after its first is searched as one term per year.
+const MAX_YEARS_AS_TERMS: i64 = 10;
+
 /// Boost of a word's exact phrase over its terms found apart.
 const PHRASE_BOOST: f32 = 3.0;
 /// Further boost of a word found exactly as typed (建议提案, not only 建议、提案): exact
@@ -436,7 +439,7 @@ pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, 
             }
         }
         None => TextTarget {
-            fields: vec![fields.narrative, fields.title, fields.agency_text],
+            fields: vec![fields.narrative],
         },
     };
     let snippet_field = target.fields.first().copied().unwrap_or(fields.narrative);
@@ -561,7 +564,28 @@ fn push_filters(
     if let Some(template) = req.template {
         must(exact(fields.template, schema::template_keyword(template)));
     }
-    if req.year_from.is_some() || req.year_to.is_some() {
+    if let (Some(from), Some(to)) = (req.year_from, req.year_to) {
+        if (0..=MAX_YEARS_AS_TERMS).contains(&(i64::from(to) - i64::from(from))) {
+            // A few years as term queries: short posting lists that an intersection can skip
+            // through, where a range scans the year of every document.
+            must(Box::new(BooleanQuery::union(
+                (from..=to)
+                    .map(|year| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_i64(fields.year, i64::from(year)),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect(),
+            )));
+        } else {
+            must(i64_range(
+                fields.year,
+                Bound::Included(i64::from(from)),
+                Bound::Included(i64::from(to)),
+            ));
+        }
+    } else if req.year_from.is_some() || req.year_to.is_some() {
         let from = req
             .year_from
             .map_or(Bound::Unbounded, |y| Bound::Included(i64::from(y)));

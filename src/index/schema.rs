@@ -10,7 +10,9 @@ use tantivy::schema::{
 
 /// Version of the schema and of what goes into each field; bump it whenever a field or its
 /// content changes, so that an index written by an older build is reported stale.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: title and agency name are indexed in `narrative` (one posting list per word instead of a
+/// union over three fields); the `title` and `agency_text` fields are gone.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The statistic keys a [`crate::index::Condition`] or a stat sort may name: dotted schema keys
 /// (`requests.denied.total` is the sum of the 不予公开 rows) plus `failed_checks`, the number of
@@ -65,14 +67,11 @@ pub mod names {
 pub struct Fields {
     /// Report id: exact, stored, fast (for `ids()` and upserts).
     pub id: Field,
-    /// All narrative sections (and their headings), jieba-tokenized with positions.
+    /// The title, the agency name and all narrative sections (with their headings),
+    /// jieba-tokenized with positions: the one field words are looked for in.
     pub narrative: Field,
     /// Sections 一 … 六, one field each (index 0 is section 一).
     pub sections: Vec<Field>,
-    /// Title, tokenized.
-    pub title: Field,
-    /// Agency name, tokenized (for words in `q`).
-    pub agency_text: Field,
     /// Agency name, exact (filter, facet, sort, suggestions).
     pub agency: Field,
     /// Region path facet `/山东省/淄博市/高青县`.
@@ -124,8 +123,6 @@ pub fn build() -> (Schema, Fields) {
     let sections = (1..=SECTION_COUNT)
         .map(|n| b.add_text_field(&format!("section_{n}"), text.clone()))
         .collect();
-    let title = b.add_text_field("title", text.clone());
-    let agency_text = b.add_text_field("agency_text", text);
     let agency = b.add_text_field(names::AGENCY, exact_fast.clone());
     let region = b.add_facet_field("region", tantivy::schema::FacetOptions::default());
     let region_name = b.add_text_field("region_name", STRING);
@@ -144,8 +141,6 @@ pub fn build() -> (Schema, Fields) {
         id,
         narrative,
         sections,
-        title,
-        agency_text,
         agency,
         region,
         region_name,
