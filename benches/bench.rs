@@ -4,7 +4,9 @@
 //! - `NIANBAO_BENCH_SIZES` — archive sizes to build, default `10000,100000`;
 //! - `NIANBAO_BENCH_DIR` — where corpora and archives go, default `target/bench`
 //!   (generated corpora are kept between runs, archives are rebuilt);
-//! - `NIANBAO_BENCH_HTTP_SECONDS` — seconds per HTTP load run, default 5.
+//! - `NIANBAO_BENCH_HTTP_SECONDS` — seconds per HTTP load run, default 5;
+//! - `NIANBAO_BENCH_REUSE=1` — keep an archive built by an earlier run and measure only its
+//!   queries and HTTP (for iterating on search; the import figures are then not printed).
 //!
 //! Import and serve run as child processes of the release binary, so their time and peak
 //! memory are their own; queries run in this process against the opened archive.
@@ -41,11 +43,16 @@ fn main() {
         first_line("/proc/cpuinfo", "model name")
     );
     bench_parse();
+    let reuse = std::env::var("NIANBAO_BENCH_REUSE").is_ok_and(|v| v == "1");
     for &n in &sizes {
         println!("\n## {n} reports");
-        let corpus = ensure_corpus(&root, n);
         let data = root.join(format!("archive-{n}"));
-        bench_import(&binary, &corpus, &data, n);
+        if reuse && data.join("store").exists() {
+            println!("(archive of an earlier run kept: no import)");
+        } else {
+            let corpus = ensure_corpus(&root, n);
+            bench_import(&binary, &corpus, &data, n);
+        }
         bench_queries(&data);
         bench_http(&binary, &data, http_seconds);
     }
@@ -166,6 +173,26 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Resident memory of a running process split into anonymous (heap) and file-backed (mapped
+/// index files) pages, from /proc/PID/smaps_rollup.
+fn rss_split(pid: u32) -> String {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let mb = |key: &str| {
+        rollup
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    format!(
+        "{:.0} MB, of which {:.0} MB anonymous and {:.0} MB mapped files",
+        mb("Rss:"),
+        mb("Pss_Anon:"),
+        mb("Pss_File:")
+    )
 }
 
 /// Waits for a child, sampling its peak memory until it exits.
@@ -567,8 +594,9 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
         }
     }
     println!(
-        "- serve RSS after the runs: peak {:.0} MB",
-        peak_rss_mb(server.id()).unwrap_or(f64::NAN)
+        "- serve RSS after the runs: peak {:.0} MB; now {}",
+        peak_rss_mb(server.id()).unwrap_or(f64::NAN),
+        rss_split(server.id())
     );
     // SIGTERM, not SIGKILL: the server closes the archive cleanly, so the next open is fast.
     let _ = Command::new("kill").arg(server.id().to_string()).status();

@@ -567,6 +567,11 @@ impl Archive {
         }))
     }
 
+    /// Number of agencies (a name in a place), without walking the other trees.
+    pub fn agency_count(&self) -> u64 {
+        self.store.agency_count()
+    }
+
     /// Counts of the store's trees (records, current, agencies, rejected).
     pub fn counts(&self) -> crate::store::StoreCounts {
         self.store.counts()

@@ -64,7 +64,7 @@ fn home_data(state: &WebState) -> Result<HomeData, crate::archive::ArchiveError>
     })?;
     Ok(HomeData {
         reports: all.total,
-        agencies: state.archive.counts().agencies,
+        agencies: state.archive.agency_count(),
         demo_reports: demo.total,
         facets: all.facets.clone(),
     })
