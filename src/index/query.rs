@@ -343,29 +343,31 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
             None => phrase_query(&words, target),
         });
     }
-    let phrase: Box<dyn Query> = match &compound {
-        Some([printed, across]) => Box::new(BooleanQuery::union(vec![
-            term_in_any_field(printed, target),
-            term_in_any_field(across, target),
-        ])),
-        None => phrase_query(&words, target),
-    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
         .iter()
         .map(|w| (Occur::Must, term_in_any_field(&w.text, target)))
         .collect();
-    clauses.push((
-        Occur::Should,
-        Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
-    ));
-    // A report that prints the compound itself (建议提案) outranks one that prints it
-    // punctuated (建议、提案).
-    if as_typed.len() != words.len() {
-        let exact = match &compound {
-            Some([printed, _]) => term_in_any_field(printed, target),
-            None => phrase_query(&as_typed, target),
-        };
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, EXACT_BOOST))));
+    let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
+        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+    };
+    match &compound {
+        // The phrase of the parts is the printed term or the term across punctuation, and the
+        // word as typed (建议提案, not 建议、提案) is the printed term again: one clause with
+        // both boosts reads it once, and scores as the two would.
+        Some([printed, across]) => {
+            clauses.push(boosted(
+                term_in_any_field(printed, target),
+                PHRASE_BOOST + EXACT_BOOST,
+            ));
+            clauses.push(boosted(term_in_any_field(across, target), PHRASE_BOOST));
+        }
+        None => {
+            clauses.push(boosted(phrase_query(&words, target), PHRASE_BOOST));
+            // A report that prints the word itself outranks one that prints it punctuated.
+            if as_typed.len() != words.len() {
+                clauses.push(boosted(phrase_query(&as_typed, target), EXACT_BOOST));
+            }
+        }
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }

@@ -16,6 +16,10 @@ use tantivy::{Score, Searcher};
 /// Fragment length in bytes (≈ 150 Chinese characters).
 pub const SNIPPET_BYTES: usize = 450;
 
+/// Bytes of text kept on either side of the densest cluster of query terms when a long text
+/// is cut down before the snippet is made (≈ 40 Chinese characters).
+const FOCUS_CONTEXT_BYTES: usize = 120;
+
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {
     generator: Option<SnippetGenerator>,
@@ -84,7 +88,7 @@ impl Snippets {
     /// cluster of the query's terms (by weight), found by plain string search, so a long
     /// report is not tokenized whole for one snippet. Returns its byte offset and the part.
     fn focus<'t>(&self, text: &'t str) -> (usize, &'t str) {
-        if text.len() <= 3 * SNIPPET_BYTES || self.plain_terms.is_empty() {
+        if text.len() <= SNIPPET_BYTES + 2 * FOCUS_CONTEXT_BYTES || self.plain_terms.is_empty() {
             return (0, text);
         }
         let mut found: Vec<(usize, Score)> = Vec::new();
@@ -115,11 +119,16 @@ impl Snippets {
                 best_at = found.get(low).map_or(at, |&(from, _)| from);
             }
         }
-        let mut start = best_at.saturating_sub(SNIPPET_BYTES);
+        // The densest cluster starts at `best_at` and spans at most one fragment; a little
+        // context on either side lets the fragment start before it. Every byte here is cut
+        // into words (the costliest part of a page of hits), so no more than that.
+        let mut start = best_at.saturating_sub(FOCUS_CONTEXT_BYTES);
         while !text.is_char_boundary(start) {
             start -= 1;
         }
-        let mut end = best_at.saturating_add(2 * SNIPPET_BYTES).min(text.len());
+        let mut end = best_at
+            .saturating_add(SNIPPET_BYTES + FOCUS_CONTEXT_BYTES)
+            .min(text.len());
         while !text.is_char_boundary(end) {
             end += 1;
         }
