@@ -406,6 +406,68 @@ fn get(stream: &mut BufReader<TcpStream>, path: &str) -> bool {
     false
 }
 
+/// Load from wrk (Debian's `wrk`), which spends far less of the machine's two cores than
+/// threads of this process would: `connections` connections for `seconds`, the paths taken in
+/// turn through a Lua script. Returns (requests/s, p99 ms, errors), or `None` when wrk is not
+/// installed or its output cannot be read.
+fn wrk_load(
+    port: u16,
+    paths: &[String],
+    connections: usize,
+    seconds: u64,
+    scratch: &Path,
+) -> Option<(f64, f64, usize)> {
+    let quoted: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+    let script = scratch.join("wrk-paths.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "paths = {{{}}}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n",
+            quoted.join(",\n")
+        ),
+    )
+    .ok()?;
+    let output = Command::new("wrk")
+        .args([
+            &format!("-t{}", connections.min(2)),
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+            script.to_str()?,
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let value_after = |label: &str| -> Option<&str> {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .and_then(|l| l.trim_start()[label.len()..].split_whitespace().next())
+    };
+    let rps: f64 = value_after("Requests/sec:")?.parse().ok()?;
+    let p99 = value_after("99%")?;
+    let p99_ms = if let Some(us) = p99.strip_suffix("us") {
+        us.parse::<f64>().ok()? / 1000.0
+    } else if let Some(ms) = p99.strip_suffix("ms") {
+        ms.parse::<f64>().ok()?
+    } else {
+        p99.strip_suffix('s')?.parse::<f64>().ok()? * 1000.0
+    };
+    let non_2xx: usize = value_after("Non-2xx or 3xx responses:")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let socket_errors: usize = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Socket errors:"))
+        .map_or(0, |l| {
+            l.split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse::<usize>().ok())
+                .sum()
+        });
+    Some((rps, p99_ms, non_2xx + socket_errors))
+}
+
 /// `connections` threads each send requests for `seconds`, taking the paths in turn (thread
 /// `t` starts at path `t`); returns (requests/s, p99 ms, errors).
 fn load(port: u16, paths: &[String], connections: usize, seconds: u64) -> (f64, f64, usize) {
@@ -585,11 +647,32 @@ fn bench_http(binary: &Path, data: &Path, seconds: u64) {
             vec!["/search.json?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE&year=2023".to_string()],
         ),
     ];
+    let have_wrk = Command::new("wrk").arg("--version").output().is_ok();
+    println!(
+        "load from {}",
+        if have_wrk {
+            "wrk (Debian's package)"
+        } else {
+            "threads of the bench (wrk is not installed: apt-get install wrk)"
+        }
+    );
     println!("| page | connections | requests/s | p99 ms | errors |");
     println!("| --- | --- | --- | --- | --- |");
     for (name, paths) in &pages {
         for connections in [1, 32] {
-            let (rps, p99, errors) = load(port, paths, connections, seconds);
+            let measured = have_wrk
+                .then(|| {
+                    wrk_load(
+                        port,
+                        paths,
+                        connections,
+                        seconds,
+                        data.parent().unwrap_or(data),
+                    )
+                })
+                .flatten();
+            let (rps, p99, errors) =
+                measured.unwrap_or_else(|| load(port, paths, connections, seconds));
             println!("| {name} | {connections} | {rps:.0} | {p99:.1} | {errors} |");
         }
     }
