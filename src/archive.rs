@@ -852,8 +852,8 @@ fn parse_in_parallel(
                 let parsed = match std::fs::read(path) {
                     Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
                     Ok(bytes) => {
-                        let result = parse::parse(&bytes, &display_name(path)).map(|record| {
-                            let packed = Store::pack(&record, &bytes);
+                        let result = parse::parse(&bytes, &display_name(path)).map(|mut record| {
+                            let packed = Store::pack(&mut record, &bytes);
                             (record, packed)
                         });
                         Ok(ParsedFile { bytes, result })

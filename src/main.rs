@@ -7,6 +7,14 @@ mod cli;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's malloc: an import allocates millions of small strings on the
+/// parsing threads (records, tokens, checks) that other threads free, and glibc spent a quarter
+/// of the import's CPU in malloc/free (profile of a 10k import); with mimalloc the import takes
+/// about 25 % less CPU. glibc's allocator still serves the C libraries (zstd), hence the
+/// arena limit below.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     limit_malloc_arenas();
     let args = cli::Cli::parse();
