@@ -242,27 +242,45 @@ fn encode_record(record: &mut Record) -> Vec<u8> {
 }
 const HOLDER_FILE: &str = "holder";
 
+/// How long an open waits for a lock that this process's own dropped store may still hold.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl Store {
     /// Opens (or creates) the store in `dir`, with an explicit cache size.
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store> {
         let path = dir.to_path_buf();
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(&path)
             .cache_capacity(cache_bytes)
-            .segment_size(SEGMENT_BYTES)
-            .open()
-            .map_err(|e| match &e {
-                sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                    StoreError::Locked {
-                        holder: read_holder(&path),
-                        path: path.clone(),
+            .segment_size(SEGMENT_BYTES);
+        let started = std::time::Instant::now();
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
+                    // sled's background threads let go of the file lock a moment after its
+                    // last handle is dropped, so this process may still hold it when it opens
+                    // the store again (a reopen, a test): then wait for it. Another process's
+                    // lock is reported at once.
+                    let holder = read_holder(&path);
+                    let ours = holder.is_empty()
+                        || holder.contains(&format!("pid {} ", std::process::id()));
+                    if !ours || started.elapsed() > RELEASE_WAIT {
+                        return Err(StoreError::Locked {
+                            holder,
+                            path: path.clone(),
+                        });
                     }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
                 }
-                _ => StoreError::Sled {
-                    path: path.clone(),
-                    source: e,
-                },
-            })?;
+                Err(source) => {
+                    return Err(StoreError::Sled {
+                        path: path.clone(),
+                        source,
+                    })
+                }
+            }
+        };
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| StoreError::Sled {
                 path: path.clone(),
