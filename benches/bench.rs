@@ -556,17 +556,9 @@ fn distinct_searches() -> Vec<String> {
                 Some(2023),
                 Some(2024),
             ] {
-                let q: String = format!("{a} {b}")
-                    .bytes()
-                    .map(|byte| match byte {
-                        b' ' => "+".to_string(),
-                        _ => format!("%{byte:02X}"),
-                    })
-                    .collect();
-                paths.push(match year {
-                    Some(y) => format!("/search?q={q}&year={y}"),
-                    None => format!("/search?q={q}"),
-                });
+                let mut pairs = vec![("q", format!("{a} {b}"))];
+                pairs.extend(year.map(|y: i32| ("year", y.to_string())));
+                paths.push(nianbao::web::params::url_with("/search", &pairs));
             }
         }
     }

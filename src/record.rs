@@ -141,6 +141,20 @@ pub struct Region {
     pub code: Option<String>,
 }
 
+impl Region {
+    /// The names the region gives, from province down, trimmed, empty ones left out: the
+    /// parts of the region path `/省/市/县` that the index files a report under and that a
+    /// search's `region` filter takes.
+    pub fn parts(&self) -> Vec<&str> {
+        [&self.province, &self.city, &self.county]
+            .into_iter()
+            .flatten()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+}
+
 /// One narrative section.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {

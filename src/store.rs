@@ -115,6 +115,25 @@ pub struct AgencyEntry {
     pub demo: bool,
 }
 
+impl AgencyEntry {
+    /// Notes `id` as the current report of `year`; the newest year's report gives the agency
+    /// its region, level, kind and demo flag.
+    fn add_year(&mut self, year: i32, id: &str, report: &Record) {
+        if self
+            .years
+            .keys()
+            .next_back()
+            .is_none_or(|newest| year >= *newest)
+        {
+            self.region = report.region.clone();
+            self.level = report.level;
+            self.kind = report.kind;
+            self.demo = report.demo;
+        }
+        self.years.insert(year, id.to_string());
+    }
+}
+
 /// A record and its source bytes, compressed and ready to store.
 #[derive(Debug, Clone)]
 pub struct Packed {
@@ -403,12 +422,6 @@ impl Store {
             (Some(a), Some(y)) => Some((agency_key(a, place(record)), y)),
             _ => None,
         };
-        let (region, level, kind, demo) = (
-            record.region.clone(),
-            record.level,
-            record.kind,
-            record.demo,
-        );
         let result = (&self.records, &self.raw, &self.versions, &self.agencies).transaction(
             |(records, raws, versions, agencies)| {
                 let mut list: Vec<VersionEntry> = match versions.get(&vkey)? {
@@ -432,14 +445,7 @@ impl Store {
                         Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
                         None => AgencyEntry::default(),
                     };
-                    let newest = known.years.keys().next_back().is_none_or(|y| year >= y);
-                    known.years.insert(*year, entry.id.clone());
-                    if newest {
-                        known.region = region.clone();
-                        known.level = level;
-                        known.kind = kind;
-                        known.demo = demo;
-                    }
+                    known.add_year(*year, &entry.id, record);
                     agencies.insert(
                         agency.as_slice(),
                         serde_json::to_vec(&known).expect("serializes"),
@@ -674,16 +680,10 @@ impl Store {
             group.sort_by_key(|(entry, _)| entry.seq);
             let (current, record) = group.last().expect("a group holds at least one record");
             if let (Some(agency), Some(year)) = (&record.agency, record.year) {
-                let known = agencies
+                agencies
                     .entry(agency_key(agency, place(record)))
-                    .or_default();
-                if known.years.keys().next_back().is_none_or(|y| year >= *y) {
-                    known.region = record.region.clone();
-                    known.level = record.level;
-                    known.kind = record.kind;
-                    known.demo = record.demo;
-                }
-                known.years.insert(year, current.id.clone());
+                    .or_default()
+                    .add_year(year, &current.id, record);
             }
             let list: Vec<&VersionEntry> = group.iter().map(|(entry, _)| entry).collect();
             versions.insert(key, serde_json::to_vec(&list).expect("serializes"));

@@ -123,12 +123,7 @@ fn group_sum(requests: &Requests, group: &str) -> Option<i64> {
 
 /// The region path `/省/市/县` of the parts the record gives.
 fn region_facet(region: &Region) -> Option<Facet> {
-    let parts: Vec<&str> = [&region.province, &region.city, &region.county]
-        .into_iter()
-        .filter_map(|p| p.as_deref())
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts = region.parts();
     (!parts.is_empty()).then(|| Facet::from_path(parts))
 }
 

@@ -230,12 +230,7 @@ fn places_page(data: AgencyPlaces) -> AgencyPlacesPage {
 /// The region path (`/北京市/北京市/朝阳区`, as the search's `region` filter takes it) that
 /// narrows a search to the agency's place; a name alone (朝阳区) would take in its namesakes.
 fn search_region(region: &Region) -> Option<String> {
-    let parts: Vec<&str> = [&region.province, &region.city, &region.county]
-        .into_iter()
-        .flatten()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts = region.parts();
     (!parts.is_empty()).then(|| format!("/{}", parts.join("/")))
 }
 
