@@ -15,8 +15,8 @@ use std::fmt;
 use std::ops::Bound;
 use std::str::FromStr;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::Term;
@@ -524,13 +524,17 @@ fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
     Box::new(RangeQuery::new(lower, upper))
 }
 
-/// The filters of a request as Must clauses.
+/// The filters of a request as Must clauses that only select: scored, a year filter would rank
+/// the reports of a rarer year higher (its term's BM25), and every match would pay for scoring
+/// terms that do not rank it.
 fn push_filters(
     req: &SearchRequest,
     fields: &Fields,
     clauses: &mut Vec<(Occur, Box<dyn Query>)>,
 ) -> Result<(), IndexError> {
-    let mut must = |q: Box<dyn Query>| clauses.push((Occur::Must, q));
+    let mut must = |q: Box<dyn Query>| {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    };
     if let Some(agency) = req
         .agency
         .as_deref()
