@@ -115,10 +115,11 @@ impl SegmentFacetValues {
     }
 }
 
-/// The facet strings of every segment of one searcher under global ordinals.
+/// The facet strings of every segment of one searcher under global ordinals, which follow the
+/// strings' order: ties between counts are then broken by comparing ordinals, not strings.
 #[derive(Debug, Default)]
 pub(crate) struct FacetDictionary {
-    /// Strings by global ordinal, one list per [`FacetField`].
+    /// Strings by global ordinal (sorted), one list per [`FacetField`].
     strings: [Vec<Arc<str>>; FACETS],
     /// Per segment ordinal, per facet: segment ordinal → global ordinal.
     maps: Vec<[Vec<u32>; FACETS]>,
@@ -133,18 +134,26 @@ impl FacetDictionary {
         };
         for field in FacetField::ALL {
             let f = field as usize;
-            let mut global: HashMap<Arc<str>, u32> = HashMap::new();
-            for (segment, values) in segments.iter().enumerate() {
-                dictionary.maps[segment][f] = values.strings[f]
+            let mut strings: Vec<Arc<str>> = segments
+                .iter()
+                .flat_map(|values| values.strings[f].iter().cloned())
+                .collect();
+            strings.sort_unstable();
+            strings.dedup();
+            {
+                let global: HashMap<&str, u32> = strings
                     .iter()
-                    .map(|text| {
-                        *global.entry(text.clone()).or_insert_with(|| {
-                            dictionary.strings[f].push(text.clone());
-                            (dictionary.strings[f].len() - 1) as u32
-                        })
-                    })
+                    .enumerate()
+                    .map(|(ord, text)| (&**text, ord as u32))
                     .collect();
+                for (segment, values) in segments.iter().enumerate() {
+                    dictionary.maps[segment][f] = values.strings[f]
+                        .iter()
+                        .map(|text| global.get(&**text).copied().unwrap_or(NO_VALUE))
+                        .collect();
+                }
             }
+            dictionary.strings[f] = strings;
         }
         dictionary
     }
@@ -167,6 +176,29 @@ impl Tally {
             .zip(&self.dictionary.strings[f])
             .filter(|(&count, _)| count > 0)
             .map(|(&count, text)| (text, count))
+    }
+
+    /// The `limit` most frequent values of a facet, most frequent first, ties in the values'
+    /// order.
+    pub fn top(&self, field: FacetField, limit: usize) -> Vec<(&Arc<str>, u64)> {
+        let f = field as usize;
+        // (count, ordinal): ordinals follow the strings' order (see FacetDictionary).
+        let mut found: Vec<(u64, u32)> = self.counts[f]
+            .iter()
+            .enumerate()
+            .filter(|(_, &count)| count > 0)
+            .map(|(ord, &count)| (count, ord as u32))
+            .collect();
+        let order = |a: &(u64, u32), b: &(u64, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if limit < found.len() {
+            found.select_nth_unstable_by(limit, order);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
+        found
+            .into_iter()
+            .filter_map(|(count, ord)| Some((self.dictionary.strings[f].get(ord as usize)?, count)))
+            .collect()
     }
 }
 

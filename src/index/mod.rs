@@ -552,14 +552,9 @@ fn sort_source(sort: &Sort) -> Result<SortSource, IndexError> {
 /// Facet lists from the tally: years newest first, the rest most frequent first.
 fn facets(tally: Tally) -> Facets {
     let by_count = |field: FacetField, limit: usize| -> Vec<FacetCount> {
-        let mut list: Vec<(&Arc<str>, u64)> = tally.values(field).collect();
-        let order = |a: &(&Arc<str>, u64), b: &(&Arc<str>, u64)| b.1.cmp(&a.1).then(a.0.cmp(b.0));
-        if limit < list.len() {
-            list.select_nth_unstable_by(limit, order);
-            list.truncate(limit);
-        }
-        list.sort_unstable_by(order);
-        list.into_iter()
+        tally
+            .top(field, limit)
+            .into_iter()
             .map(|(value, count)| FacetCount {
                 value: value.to_string(),
                 count,
@@ -871,6 +866,68 @@ mod tests {
             vec![("2021".into(), 2), ("2019".into(), 1)]
         );
         assert_eq!(f.agency.first().map(|c| c.count), Some(2));
+    }
+
+    #[test]
+    fn filters_select_without_changing_scores() {
+        let mut records = vec![
+            report("a", 2022, "政务公开工作，政务公开培训。"),
+            report("b", 2023, "政务公开工作。"),
+        ];
+        // Year 2022 common, 2023 rare: scored, the year filter would favour b.
+        records.extend((0..8).map(|i| report(&format!("f{i}"), 2022, "其他工作。")));
+        let (_dir, index) = index_of(&records);
+        let scores = |req: &SearchRequest| -> Vec<(String, f32)> {
+            search(&index, req)
+                .hits
+                .iter()
+                .map(|h| (h.id.clone(), h.score))
+                .collect()
+        };
+        let plain = scores(&query("政务公开"));
+        assert_eq!(plain.len(), 2);
+        let filtered = scores(&SearchRequest {
+            year_from: Some(2022),
+            year_to: Some(2023),
+            level: Some(Level::County),
+            ..query("政务公开")
+        });
+        assert_eq!(filtered, plain);
+    }
+
+    #[test]
+    fn agency_facet_ties_follow_the_names_across_segments() {
+        let names: Vec<String> = (0..AGENCY_FACET_SIZE + 2)
+            .map(|i| format!("测试{:02}局", AGENCY_FACET_SIZE + 1 - i))
+            .collect();
+        let with_agency = |i: usize| {
+            let mut r = report(&format!("r{i}"), 2023, "政务公开。");
+            r.agency = Some(names[i].clone());
+            r
+        };
+        // The first segment holds the later names, the second the earlier ones.
+        let (_dir, index) = index_of(&(0..12).map(with_agency).collect::<Vec<_>>());
+        let mut writer = index.writer().expect("writer");
+        for i in 12..names.len() {
+            writer.add(&with_agency(i)).expect("add");
+        }
+        let mut again = with_agency(0);
+        again.id = "again".into();
+        writer.add(&again).expect("add");
+        writer.commit().expect("commit");
+        let results = search(&index, &query("政务公开"));
+        let agencies: Vec<(String, u64)> = results
+            .facets
+            .agency
+            .iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect();
+        let mut expected: Vec<(String, u64)> = vec![(names[0].clone(), 2)];
+        let mut rest: Vec<String> = names[1..].to_vec();
+        rest.sort();
+        expected.extend(rest.into_iter().map(|n| (n, 1)));
+        expected.truncate(AGENCY_FACET_SIZE);
+        assert_eq!(agencies, expected);
     }
 
     #[test]
