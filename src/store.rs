@@ -168,12 +168,12 @@ pub struct Store {
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's log segment size. sled writes a page larger than a quarter of a segment into a blob
-/// file of its own, and a leaf of up to 16 of our multi-KB values is rewritten on every few
-/// inserts: with 32 KiB segments an import created and deleted a file for most leaf rewrites
-/// (10k reports: 2.8–8.7 s of system time, 10.4–16 s wall). 256 KiB keeps leaves in the log
-/// (2.3 s system, 9.8–10.4 s wall) for 28 % more disk (store 116 → 148 MB at 10k); 512 KiB
-/// was no faster.
-const SEGMENT_BYTES: usize = 256 << 10;
+/// file of its own; a leaf of up to 16 of our multi-KB values is mostly such a page, and each
+/// rewrite of it creates one file and deletes another. Larger segments keep leaves in the log
+/// instead, where rewritten copies stay until a segment is half free. Measured importing 100k
+/// demo reports (932 MB): 32 KiB 110 s, store 1,192 MB; 128 KiB 117 s, 1,316 MB; 256 KiB
+/// 105 s, 1,543 MB (2.01 × the files with the index, over the bar of 2 ×). So 32 KiB.
+const SEGMENT_BYTES: usize = 32 << 10;
 /// zstd level for raw bytes: Chinese text gives zstd few long matches, and level 1 compressed
 /// 200 demo reports 4 % worse and no faster.
 const RAW_ZSTD_LEVEL: i32 = 3;
@@ -264,7 +264,7 @@ fn encode_record(record: &mut Record) -> Vec<u8> {
 }
 
 /// The segment size an existing store was created with: sled refuses to open a store with
-/// another, and archives made before [`SEGMENT_BYTES`] changed keep theirs.
+/// another, so an archive made by a build with other segments (256 KiB for a day) keeps them.
 fn existing_segment_size(dir: &Path) -> Option<usize> {
     let conf = std::fs::read(dir.join("conf")).ok()?;
     let text = String::from_utf8_lossy(&conf);
@@ -918,15 +918,15 @@ mod tests {
     fn a_store_made_with_other_segments_opens_with_its_own() {
         let dir = tempfile::tempdir().unwrap();
         {
-            // How archives before the change to 256 KiB were made.
+            // An archive made with other segments than this build's.
             let db = sled::Config::new()
                 .path(dir.path())
-                .segment_size(32 << 10)
+                .segment_size(256 << 10)
                 .open()
                 .unwrap();
             db.flush().unwrap();
         }
-        assert_eq!(existing_segment_size(dir.path()), Some(32 << 10));
+        assert_eq!(existing_segment_size(dir.path()), Some(256 << 10));
         let store = Store::open(dir.path(), 8 << 20).unwrap();
         let a = record("00000000000000a1", "某县教育局", 2023);
         assert_eq!(store.put(&a, b"one").unwrap(), PutOutcome::New);
