@@ -693,6 +693,11 @@ mod tests {
         v
     }
 
+    /// A facet list as (value, count) pairs.
+    fn pairs(list: &[FacetCount]) -> Vec<(String, u64)> {
+        list.iter().map(|c| (c.value.clone(), c.count)).collect()
+    }
+
     #[test]
     fn compound_word_finds_every_spelling_and_ranks_phrases_first() {
         let (_dir, index) = index_of(&[
@@ -855,9 +860,6 @@ mod tests {
         assert_eq!(results.total, 3);
         assert!(results.hits.is_empty());
         let f = &results.facets;
-        let pairs = |list: &[FacetCount]| -> Vec<(String, u64)> {
-            list.iter().map(|c| (c.value.clone(), c.count)).collect()
-        };
         assert_eq!(pairs(&f.year), vec![("2023".into(), 2), ("2022".into(), 1)]);
         assert_eq!(pairs(&f.province), vec![("山东省".into(), 2)]);
         assert_eq!(pairs(&f.level), vec![("county".into(), 3)]);
@@ -916,12 +918,7 @@ mod tests {
         writer.add(&again).expect("add");
         writer.commit().expect("commit");
         let results = search(&index, &query("政务公开"));
-        let agencies: Vec<(String, u64)> = results
-            .facets
-            .agency
-            .iter()
-            .map(|c| (c.value.clone(), c.count))
-            .collect();
+        let agencies = pairs(&results.facets.agency);
         let mut expected: Vec<(String, u64)> = vec![(names[0].clone(), 2)];
         let mut rest: Vec<String> = names[1..].to_vec();
         rest.sort();
@@ -945,22 +942,12 @@ mod tests {
         writer.commit().expect("commit");
         assert!(index.reader.searcher().segment_readers().len() >= 2);
         let results = search(&index, &query("政务公开"));
-        let agencies: Vec<(String, u64)> = results
-            .facets
-            .agency
-            .iter()
-            .map(|c| (c.value.clone(), c.count))
-            .collect();
+        let agencies = pairs(&results.facets.agency);
         assert_eq!(
             agencies,
             vec![("测试b局".to_string(), 2), ("测试a局".to_string(), 1)]
         );
-        let years: Vec<(String, u64)> = results
-            .facets
-            .year
-            .iter()
-            .map(|c| (c.value.clone(), c.count))
-            .collect();
+        let years = pairs(&results.facets.year);
         assert_eq!(years, vec![("2023".into(), 2), ("2022".into(), 1)]);
         assert_eq!(index.agencies("测试", 10).len(), 3);
     }
