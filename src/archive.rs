@@ -481,6 +481,7 @@ impl Archive {
         // A reparsed record may name another agency, year or place than when it was stored;
         // version lists and agencies follow the records.
         self.store.regroup()?;
+        self.store.compact_values()?;
         self.store.flush()?;
         progress.finish();
         self.reindex(&Silent)?;

@@ -1,6 +1,8 @@
 //! The sled store: records, raw source bytes, versions, agencies and rejected files.
 //!
-//! One `sled::Db` per process, one tree per kind, big-endian keys. An agency is its name and its
+//! One `sled::Db` per process, one tree per kind, big-endian keys. The bulk values (records and
+//! raw bytes) go to append-only value files beside sled ([`values`]), and their trees keep
+//! only where each lies. An agency is its name and its
 //! place (the GB/T 2260 code of `record.region.code`): same-named bodies of different places
 //! (朝阳区人民政府 of 北京市 and of 长春市) are different agencies. Records (JSON) and raw bytes
 //! are stored zstd-compressed: both are repetitive text, and sled alone keeps several times the
@@ -20,10 +22,19 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use values::{Location, ValueFiles};
+
+mod values;
 
 /// Version of the store layout (trees, keys, value encodings). Bump when they change.
-/// 2: versions and agencies are keyed by name and place; 1 keyed them by name only.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: records and raw bytes are in value files, their trees hold locations (values of 2, kept
+/// inline, still read); 2: versions and agencies are keyed by name and place; 1 keyed them by
+/// name only.
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The layout that kept records and raw bytes inline in sled; this version reads those values
+/// as they are, so opening one only records the new version.
+const SCHEMA_INLINE: u32 = 2;
 
 /// The layout that keyed versions and agencies by agency name only; opening one migrates it
 /// (see [`Store::regroup`]).
@@ -41,7 +52,7 @@ pub enum StoreError {
         holder: String,
     },
     /// The stored schema version is neither the one this program writes nor one it migrates.
-    #[error("{path}: archive schema version {found}, this nianbao writes version {expected} and migrates only version 1; import into a new --data directory")]
+    #[error("{path}: archive schema version {found}, this nianbao writes version {expected} and migrates only versions 1 and 2; import into a new --data directory")]
     SchemaMismatch {
         /// The database directory.
         path: PathBuf,
@@ -57,6 +68,14 @@ pub enum StoreError {
         path: PathBuf,
         /// The underlying error.
         source: sled::Error,
+    },
+    /// A value file cannot be created, written or read.
+    #[error("{path}: value file error: {source}; check the disk (space, permissions); `nianbao verify` lists what is readable")]
+    Values {
+        /// The value file directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
     },
     /// A stored value does not decode.
     #[error("{path}: stored {what} {key} is corrupt: {reason}; run `nianbao reparse` to rebuild records from the raw texts")]
@@ -162,17 +181,17 @@ pub struct Store {
     agencies: sled::Tree,
     rejected: sled::Tree,
     meta: sled::Tree,
+    /// The records' and raw bytes' values.
+    values: ValueFiles,
     /// The schema version this open migrated from, if it did.
     migrated_from: Option<u32>,
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's log segment size. sled writes a page larger than a quarter of a segment into a blob
-/// file of its own; a leaf of up to 16 of our multi-KB values is mostly such a page, and each
-/// rewrite of it creates one file and deletes another. Larger segments keep leaves in the log
-/// instead, where rewritten copies stay until a segment is half free. Measured importing 100k
-/// demo reports (932 MB): 32 KiB 110 s, store 1,192 MB; 128 KiB 117 s, 1,316 MB; 256 KiB
-/// 105 s, 1,543 MB (2.01 × the files with the index, over the bar of 2 ×). So 32 KiB.
+/// file of its own, which is why the multi-KB values live in value files ([`values`]); with
+/// those inline, larger segments were measured (100k demo reports, 932 MB: 32 KiB 110 s, store
+/// 1,192 MB; 128 KiB 117 s, 1,316 MB; 256 KiB 105 s, 1,543 MB) and 32 KiB kept.
 const SEGMENT_BYTES: usize = 32 << 10;
 /// zstd level for raw bytes: Chinese text gives zstd few long matches, and level 1 compressed
 /// 200 demo reports 4 % worse and no faster.
@@ -192,8 +211,8 @@ enum Dictionary {
 impl Dictionary {
     fn bytes(self) -> &'static [u8] {
         match self {
-            Dictionary::Raw => include_bytes!("../data/zstd/raw.dict"),
-            Dictionary::Record => include_bytes!("../data/zstd/record.dict"),
+            Dictionary::Raw => include_bytes!("../../data/zstd/raw.dict"),
+            Dictionary::Record => include_bytes!("../../data/zstd/record.dict"),
         }
     }
 
@@ -275,6 +294,9 @@ fn existing_segment_size(dir: &Path) -> Option<usize> {
 
 const HOLDER_FILE: &str = "holder";
 
+/// Directory of the value files inside sled's directory (sled touches only its own files).
+const VALUES_DIR: &str = "values";
+
 /// How long an open waits for a lock that this process's own dropped store may still hold.
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -320,7 +342,13 @@ impl Store {
                 source,
             })
         };
+        let values_dir = path.join(VALUES_DIR);
+        let values = ValueFiles::open(&values_dir).map_err(|source| StoreError::Values {
+            path: values_dir,
+            source,
+        })?;
         let mut store = Store {
+            values,
             records: tree("records")?,
             raw: tree("raw")?,
             versions: tree("versions")?,
@@ -351,6 +379,11 @@ impl Store {
                         .map_err(|e| store.sled(e))?;
                     store.flush()?;
                     store.migrated_from = Some(found);
+                } else if found == SCHEMA_INLINE {
+                    store
+                        .meta
+                        .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                        .map_err(|e| store.sled(e))?;
                 } else if found != SCHEMA_VERSION {
                     return Err(StoreError::SchemaMismatch {
                         path,
@@ -386,6 +419,44 @@ impl Store {
             key: key.to_string(),
             reason: reason.to_string(),
         }
+    }
+
+    fn values_error(&self, source: std::io::Error) -> StoreError {
+        StoreError::Values {
+            path: self.path.join(VALUES_DIR),
+            source,
+        }
+    }
+
+    /// Appends values to the value files; returns what their trees keep for each.
+    fn append(&self, values: &[&[u8]]) -> Result<Vec<[u8; 17]>> {
+        let locations = self
+            .values
+            .append(values)
+            .map_err(|e| self.values_error(e))?;
+        Ok(locations.iter().map(Location::encode).collect())
+    }
+
+    /// The decompressed value of `key` (readable, for errors) whose tree holds `value`: a
+    /// location in the value files, or (schema 2) the compressed bytes themselves.
+    fn unpack_value(
+        &self,
+        what: &'static str,
+        key: &str,
+        value: &[u8],
+        dictionary: Dictionary,
+    ) -> Result<Vec<u8>> {
+        let unpacked = match Location::decode(value) {
+            Some(location) => {
+                let packed = self
+                    .values
+                    .read(location)
+                    .map_err(|e| self.corrupt(what, key, e))?;
+                unpack(&packed, dictionary)
+            }
+            None => unpack(value, dictionary),
+        };
+        unpacked.map_err(|e| self.corrupt(what, key, e))
     }
 
     /// The schema version on disk.
@@ -425,7 +496,10 @@ impl Store {
             return Ok(PutOutcome::Unchanged);
         }
         let seq = self.db.generate_id().map_err(|e| self.sled(e))?;
-        let Packed { record: value, raw } = packed;
+        let [value, raw] = self
+            .append(&[&packed.record, &packed.raw])?
+            .try_into()
+            .expect("one location per value");
         let vkey = version_key(record);
         let entry = VersionEntry {
             id: record.id.clone(),
@@ -452,8 +526,8 @@ impl Store {
                     vkey.as_slice(),
                     serde_json::to_vec(&list).expect("serializes"),
                 )?;
-                records.insert(&key, value.as_slice())?;
-                raws.insert(&key, raw.as_slice())?;
+                records.insert(&key, &value)?;
+                raws.insert(&key, &raw)?;
                 if let Some((agency, year)) = &agency_year {
                     let mut known: AgencyEntry = match agencies.get(agency.as_slice())? {
                         Some(v) => serde_json::from_slice(&v).unwrap_or_default(),
@@ -477,8 +551,11 @@ impl Store {
     /// Replaces a stored record in place (reparse): same id, same versions.
     pub fn replace(&self, record: &Record) -> Result<()> {
         let key = id_key(&record.id)?;
-        let value = encode_record(&mut record.clone());
-        self.records.insert(key, value).map_err(|e| self.sled(e))?;
+        let [value] = self
+            .append(&[&encode_record(&mut record.clone())])?
+            .try_into()
+            .expect("one location per value");
+        self.records.insert(key, &value).map_err(|e| self.sled(e))?;
         Ok(())
     }
 
@@ -489,10 +566,13 @@ impl Store {
             return Ok(false);
         }
         let value = serde_json::to_vec(rejected).expect("serializes");
-        let raw = pack(raw, Dictionary::Raw);
+        let [raw] = self
+            .append(&[&pack(raw, Dictionary::Raw)])?
+            .try_into()
+            .expect("one location per value");
         (&self.raw, &self.rejected)
             .transaction(|(raws, rejects)| {
-                raws.insert(&key, raw.as_slice())?;
+                raws.insert(&key, &raw)?;
                 rejects.insert(&key, value.as_slice())?;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
@@ -523,7 +603,7 @@ impl Store {
     }
 
     fn decode_record(&self, id: &str, value: &[u8]) -> Result<Record> {
-        let json = unpack(value, Dictionary::Record).map_err(|e| self.corrupt("record", id, e))?;
+        let json = self.unpack_value("record", id, value, Dictionary::Record)?;
         serde_json::from_slice(&json).map_err(|e| self.corrupt("record", id, e))
     }
 
@@ -534,9 +614,9 @@ impl Store {
         };
         match self.raw.get(key).map_err(|e| self.sled(e))? {
             None => Ok(None),
-            Some(v) => unpack(&v, Dictionary::Raw)
-                .map(Some)
-                .map_err(|e| self.corrupt("raw text", id, e)),
+            Some(v) => self
+                .unpack_value("raw text", id, &v, Dictionary::Raw)
+                .map(Some),
         }
     }
 
@@ -744,13 +824,71 @@ impl Store {
         self.agencies.len() as u64
     }
 
-    /// Bytes used on disk by the database.
-    pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
+    /// Gives back the space of replaced values (see [`Store::replace`]) once they are a quarter
+    /// of the value files or more: copies the values still in use out of every file holding
+    /// garbage into a new file, points their trees there, and deletes the old files. Returns
+    /// the bytes given back. Run by a writer with no other writer about (reparse).
+    pub fn compact_values(&self) -> Result<u64> {
+        let sizes = self.values.sizes().map_err(|e| self.values_error(e))?;
+        let mut live: BTreeMap<u32, u64> = BTreeMap::new();
+        for tree in [&self.records, &self.raw] {
+            for value in tree.iter().values() {
+                if let Some(at) = Location::decode(&value.map_err(|e| self.sled(e))?) {
+                    *live.entry(at.file).or_default() += u64::from(at.len);
+                }
+            }
+        }
+        let total: u64 = sizes.values().sum();
+        let garbage = total.saturating_sub(live.values().sum());
+        if garbage == 0 || garbage < total / 4 {
+            return Ok(0);
+        }
+        let target = self
+            .values
+            .start_new_file()
+            .map_err(|e| self.values_error(e))?;
+        let old: Vec<(u32, u64)> = sizes
+            .into_iter()
+            .filter(|(file, size)| *file != target && live.get(file).copied().unwrap_or(0) < *size)
+            .collect();
+        let is_old = |file: u32| old.iter().any(|(f, _)| *f == file);
+        let mut copied = 0u64;
+        for tree in [&self.records, &self.raw] {
+            let mut moves = sled::Batch::default();
+            for item in tree.iter() {
+                let (key, value) = item.map_err(|e| self.sled(e))?;
+                let Some(at) = Location::decode(&value).filter(|at| is_old(at.file)) else {
+                    continue;
+                };
+                let bytes = self
+                    .values
+                    .read(at)
+                    .map_err(|e| self.corrupt("value", &key_id(&key), e))?;
+                let [moved] = self.append(&[&bytes])?.try_into().expect("one location");
+                moves.insert(key, &moved);
+                copied += u64::from(at.len);
+            }
+            tree.apply_batch(moves).map_err(|e| self.sled(e))?;
+        }
+        // The copies and their locations are durable before the originals go.
+        self.flush()?;
+        for (file, _) in &old {
+            self.values
+                .remove(*file)
+                .map_err(|e| self.values_error(e))?;
+        }
+        Ok(old.iter().map(|(_, size)| size).sum::<u64>() - copied)
     }
 
-    /// Makes every write so far durable.
+    /// Bytes used on disk by the database and its value files.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0) + self.values.size_on_disk()
+    }
+
+    /// Makes every write so far durable: the value files first, so that no location sled
+    /// keeps points past what is on disk.
     pub fn flush(&self) -> Result<()> {
+        self.values.sync().map_err(|e| self.values_error(e))?;
         self.db.flush().map_err(|e| self.sled(e))?;
         Ok(())
     }
@@ -758,6 +896,7 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        let _ = self.values.sync();
         let _ = self.db.flush();
         let _ = std::fs::remove_file(self.path.join(HOLDER_FILE));
     }
@@ -960,6 +1099,75 @@ mod tests {
         );
         assert_eq!(store.raw("00000000000000a1").unwrap().unwrap(), b"one");
         assert_eq!(store.counts().records, 2);
+    }
+
+    #[test]
+    fn a_store_with_values_inline_is_read_and_marked_version_3() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = record("00000000000000a1", "某县教育局", 2023);
+        {
+            let store = Store::open(dir.path(), 8 << 20).unwrap();
+            store.put(&a, "原文".as_bytes()).unwrap();
+            // Schema 2 kept the compressed bytes in the trees themselves.
+            for tree in [&store.records, &store.raw] {
+                let value = tree.get(id_key(&a.id).unwrap()).unwrap().unwrap();
+                let at = Location::decode(&value).expect("a location");
+                tree.insert(id_key(&a.id).unwrap(), store.values.read(at).unwrap())
+                    .unwrap();
+            }
+            store
+                .meta
+                .insert(SCHEMA_KEY, &SCHEMA_INLINE.to_be_bytes())
+                .unwrap();
+            for file in store.values.sizes().unwrap().keys() {
+                store.values.remove(*file).unwrap();
+            }
+        }
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        assert_eq!(store.migrated_from(), None);
+        let stored = store.meta.get(SCHEMA_KEY).unwrap().unwrap();
+        assert_eq!(stored.as_ref(), SCHEMA_VERSION.to_be_bytes());
+        assert_eq!(store.record(&a.id).unwrap().unwrap().agency, a.agency);
+        assert_eq!(store.raw(&a.id).unwrap().unwrap(), "原文".as_bytes());
+    }
+
+    #[test]
+    fn compaction_gives_back_replaced_values_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        let ids: Vec<String> = (0..20).map(|i| format!("{i:016x}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let raw = format!("第{i}份报告的原文，内容各不相同：{}", "数".repeat(i * 7));
+            store
+                .put(&record(id, &format!("机关{i}"), 2023), raw.as_bytes())
+                .unwrap();
+        }
+        // Nothing replaced yet: nothing to give back.
+        assert_eq!(store.compact_values().unwrap(), 0);
+        let before = store.values.size_on_disk();
+        for id in &ids {
+            let mut changed = store.record(id).unwrap().unwrap();
+            changed.title = Some("重新解析".into());
+            store.replace(&changed).unwrap();
+        }
+        let with_garbage = store.values.size_on_disk();
+        assert!(with_garbage > before);
+        let given_back = store.compact_values().unwrap();
+        assert_eq!(store.values.size_on_disk(), with_garbage - given_back);
+        assert!(given_back > before / 4, "{given_back} of {with_garbage}");
+        let files = store.values.sizes().unwrap();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(store.compact_values().unwrap(), 0);
+        for (i, id) in ids.iter().enumerate() {
+            let reread = store.record(id).unwrap().unwrap();
+            assert_eq!(reread.title.as_deref(), Some("重新解析"));
+            let raw = String::from_utf8(store.raw(id).unwrap().unwrap()).unwrap();
+            assert!(raw.starts_with(&format!("第{i}份报告")), "{raw}");
+        }
+        drop(store);
+        let reopened = Store::open(dir.path(), 8 << 20).unwrap();
+        assert_eq!(reopened.records().count(), ids.len());
+        assert!(reopened.records().all(|r| r.is_ok()));
     }
 
     fn placed(id: &str, agency: &str, year: i32, code: &str, city: &str) -> Record {
