@@ -120,6 +120,9 @@ pub struct VerifyReport {
     pub extra_in_index: Vec<String>,
     /// Records whose raw bytes are missing.
     pub missing_raw: Vec<String>,
+    /// Records and rejected files whose record or raw bytes lie past the end of their value
+    /// file (a crash cut it short): re-import their files.
+    pub values_past_end: Vec<String>,
     /// Bytes on disk: store and index.
     pub store_bytes: u64,
     /// Bytes on disk of the full-text index.
@@ -132,6 +135,7 @@ impl VerifyReport {
         self.missing_from_index.is_empty()
             && self.extra_in_index.is_empty()
             && self.missing_raw.is_empty()
+            && self.values_past_end.is_empty()
     }
 }
 
@@ -530,6 +534,7 @@ impl Archive {
             missing_from_index,
             extra_in_index,
             missing_raw,
+            values_past_end: self.store.values_past_end()?,
             store_bytes: dir_size(&self.dir.join("store")),
             index_bytes: dir_size(&self.dir.join("search")),
         })

@@ -656,6 +656,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
         println!("missing in index {}", report.missing_from_index.len());
         println!("extra in index   {}", report.extra_in_index.len());
         println!("missing raw text {}", report.missing_raw.len());
+        println!("values past end  {}", report.values_past_end.len());
         println!(
             "{}",
             if report.is_consistent() {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -76,6 +76,18 @@ pub enum StoreError {
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// A value's location points past what its value file holds.
+    #[error("{path}: stored {what} {key} cannot be read: {reason}; import its report file again (`nianbao verify` lists every such record)")]
+    Unreadable {
+        /// The database directory.
+        path: PathBuf,
+        /// What kind of value.
+        what: &'static str,
+        /// Its key, readable.
+        key: String,
+        /// The read error, naming the value file.
+        reason: String,
     },
     /// A stored value does not decode.
     #[error("{path}: stored {what} {key} is corrupt: {reason}; run `nianbao reparse` to rebuild records from the raw texts")]
@@ -451,7 +463,12 @@ impl Store {
                 let packed = self
                     .values
                     .read(location)
-                    .map_err(|e| self.corrupt(what, key, e))?;
+                    .map_err(|e| StoreError::Unreadable {
+                        path: self.path.clone(),
+                        what,
+                        key: key.to_string(),
+                        reason: e.to_string(),
+                    })?;
                 unpack(&packed, dictionary)
             }
             None => unpack(value, dictionary),
@@ -663,6 +680,27 @@ impl Store {
             }
         }
         Ok(missing)
+    }
+
+    /// Ids of records and rejected files with a value (record or raw bytes) that its value
+    /// file does not hold: the file is missing or ends before it (a crash before the file
+    /// reached the disk). Reads only the locations and the files' sizes.
+    pub fn values_past_end(&self) -> Result<Vec<String>> {
+        let sizes = self.values.sizes().map_err(|e| self.values_error(e))?;
+        let mut ids = BTreeSet::new();
+        for tree in [&self.records, &self.raw] {
+            for item in tree.iter() {
+                let (key, value) = item.map_err(|e| self.sled(e))?;
+                let Some(at) = Location::decode(&value) else {
+                    continue;
+                };
+                let end = at.offset.saturating_add(u64::from(at.len));
+                if sizes.get(&at.file).is_none_or(|size| end > *size) {
+                    ids.insert(key_id(&key));
+                }
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 
     /// Every stored record (all versions), in key order, without checks.
@@ -1168,6 +1206,37 @@ mod tests {
         let reopened = Store::open(dir.path(), 8 << 20).unwrap();
         assert_eq!(reopened.records().count(), ids.len());
         assert!(reopened.records().all(|r| r.is_ok()));
+    }
+
+    #[test]
+    fn values_a_shortened_file_lacks_are_listed_and_read_as_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        let a = record("00000000000000a1", "某县教育局", 2022);
+        let b = record("00000000000000b2", "某县教育局", 2023);
+        store.put(&a, "第一份".as_bytes()).unwrap();
+        store.put(&b, "第二份".as_bytes()).unwrap();
+        store.flush().unwrap();
+        assert!(store.values_past_end().unwrap().is_empty());
+        // As a crash may leave it: the file lost its last bytes (b's raw bytes).
+        let (file, size) = store.values.sizes().unwrap().into_iter().next().unwrap();
+        let path = dir
+            .path()
+            .join(VALUES_DIR)
+            .join(format!("{file:08}.values"));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(size - 3)
+            .unwrap();
+        assert_eq!(store.values_past_end().unwrap(), ["00000000000000b2"]);
+        let error = store.raw(&b.id).unwrap_err().to_string();
+        assert!(
+            error.contains("00000000000000b2") && error.contains(".values"),
+            "{error}"
+        );
+        assert_eq!(store.raw(&a.id).unwrap().unwrap(), "第一份".as_bytes());
     }
 
     fn placed(id: &str, agency: &str, year: i32, code: &str, city: &str) -> Record {
