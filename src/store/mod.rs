@@ -1,16 +1,15 @@
 //! The sled store: records, raw source bytes, versions, agencies and rejected files.
 //!
 //! One `sled::Db` per process, one tree per kind, big-endian keys. The bulk values (records and
-//! raw bytes) go to append-only value files beside sled ([`values`]), and their trees keep
-//! only where each lies. An agency is its name and its
-//! place (the GB/T 2260 code of `record.region.code`): same-named bodies of different places
-//! (朝阳区人民政府 of 北京市 and of 长春市) are different agencies. Records (JSON) and raw bytes
-//! are stored zstd-compressed: both are repetitive text, and sled alone keeps several times the
-//! data's size on disk; each kind has a frozen zstd dictionary (data/zstd/) so that every value
-//! does not pay again for the template's labels and the record's keys. A record's `checks` are not stored: they are a pure function of its
-//! tables and facts, recomputed by the archive when it loads a record. sled is not the only copy of
-//! anything that matters: records can be rebuilt from the raw bytes (`nianbao reparse`) and the
-//! full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
+//! raw bytes) are appended to value files beside sled ([`values`]); their trees keep only where
+//! each lies. An agency is its name and its place (the GB/T 2260 code of `record.region.code`):
+//! same-named bodies of different places (朝阳区人民政府 of 北京市 and of 长春市) are different
+//! agencies. Records (JSON) and raw bytes are stored zstd-compressed, each kind with a frozen
+//! dictionary (data/zstd/) so that every value does not pay again for the template's labels and
+//! the record's keys. A record's `checks` are not stored: they are a pure function of its tables
+//! and facts, recomputed by the archive when it loads a record. The store is not the only copy
+//! of anything that matters: records can be rebuilt from the raw bytes (`nianbao reparse`) and
+//! the full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
 //! nothing of tantivy.
 
 use crate::record::{Kind, Level, Record, Region};
@@ -22,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use values::{Location, ValueFiles};
+use values::{Location, ValueFiles, LOCATION_BYTES};
 
 mod values;
 
@@ -441,7 +440,7 @@ impl Store {
     }
 
     /// Appends values to the value files; returns what their trees keep for each.
-    fn append(&self, values: &[&[u8]]) -> Result<Vec<[u8; 17]>> {
+    fn append(&self, values: &[&[u8]]) -> Result<Vec<[u8; LOCATION_BYTES]>> {
         let locations = self
             .values
             .append(values)

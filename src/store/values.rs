@@ -24,7 +24,7 @@ const MAX_FILE_BYTES: u64 = 256 << 20;
 const LOCATION_TAG: u8 = b'@';
 
 /// Length of an encoded [`Location`]: tag, file number, offset, length.
-const LOCATION_BYTES: usize = 1 + 4 + 8 + 4;
+pub const LOCATION_BYTES: usize = 1 + 4 + 8 + 4;
 
 /// Where one value lies: file number, byte offset and length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
