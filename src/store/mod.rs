@@ -202,7 +202,9 @@ const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled's log segment size. sled writes a page larger than a quarter of a segment into a blob
 /// file of its own, which is why the multi-KB values live in value files ([`values`]); with
 /// those inline, larger segments were measured (100k demo reports, 932 MB: 32 KiB 110 s, store
-/// 1,192 MB; 128 KiB 117 s, 1,316 MB; 256 KiB 105 s, 1,543 MB) and 32 KiB kept.
+/// 1,192 MB; 128 KiB 117 s, 1,316 MB; 256 KiB 105 s, 1,543 MB) and 32 KiB kept. With the value
+/// files, 1 MiB segments made sled smaller (71–84 MB instead of 132 MB at 100k) but the import
+/// no faster (96–102 s against 88.7 s), so 32 KiB still.
 const SEGMENT_BYTES: usize = 32 << 10;
 /// zstd level for raw bytes: Chinese text gives zstd few long matches, and level 1 compressed
 /// 200 demo reports 4 % worse and no faster.
