@@ -1240,6 +1240,80 @@ mod tests {
         assert_eq!(store.raw(&a.id).unwrap().unwrap(), "第一份".as_bytes());
     }
 
+    /// One step of [`every_value_reads_back_after_puts_replaces_compactions_and_a_reopen`].
+    #[derive(Debug, Clone)]
+    enum Step {
+        Put(u8, Vec<u8>),
+        Replace(u8, String),
+        Compact,
+        Reopen,
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0u8..6, proptest::collection::vec(any::<u8>(), 0..300))
+                .prop_map(|(i, raw)| Step::Put(i, raw)),
+            4 => (0u8..6, "[一二三四五六七八九十]{0,40}").prop_map(|(i, t)| Step::Replace(i, t)),
+            2 => Just(Step::Compact),
+            1 => Just(Step::Reopen),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+        /// Whatever the order of puts, replacements, compactions and a reopen, every record and
+        /// raw text reads back as last written, and nothing is left behind unreadable.
+        #[test]
+        fn every_value_reads_back_after_puts_replaces_compactions_and_a_reopen(
+            steps in proptest::collection::vec(step(), 1..40)
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Some(Store::open(dir.path(), 1 << 20).unwrap());
+            // id → (title, raw) as last written.
+            let mut model: BTreeMap<String, (Option<String>, Vec<u8>)> = BTreeMap::new();
+            let mut reopened = false;
+            for step in steps {
+                let s = store.as_ref().unwrap();
+                match step {
+                    Step::Put(i, raw) => {
+                        let id = format!("{i:016x}");
+                        if let std::collections::btree_map::Entry::Vacant(slot) = model.entry(id) {
+                            s.put(&record(slot.key(), &format!("机关{i}"), 2023), &raw)
+                                .unwrap();
+                            slot.insert((None, raw));
+                        }
+                    }
+                    Step::Replace(i, title) => {
+                        let id = format!("{i:016x}");
+                        if let Some((old, _)) = model.get_mut(&id) {
+                            let mut changed = s.record(&id).unwrap().unwrap();
+                            changed.title = Some(title.clone());
+                            s.replace(&changed).unwrap();
+                            *old = Some(title);
+                        }
+                    }
+                    Step::Compact => {
+                        s.compact_values().unwrap();
+                    }
+                    Step::Reopen if !reopened => {
+                        reopened = true;
+                        drop(store.take());
+                        store = Some(Store::open(dir.path(), 1 << 20).unwrap());
+                    }
+                    Step::Reopen => {}
+                }
+            }
+            let s = store.as_ref().unwrap();
+            for (id, (title, raw)) in &model {
+                proptest::prop_assert_eq!(&s.record(id).unwrap().unwrap().title, title);
+                proptest::prop_assert_eq!(&s.raw(id).unwrap().unwrap(), raw);
+            }
+            proptest::prop_assert!(s.values_past_end().unwrap().is_empty());
+        }
+    }
+
     fn placed(id: &str, agency: &str, year: i32, code: &str, city: &str) -> Record {
         Record {
             region: Region {
