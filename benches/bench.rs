@@ -111,6 +111,33 @@ fn bench_parse() {
         reports.len() as f64 / secs,
         bytes as f64 / 1e6 / secs
     );
+    bench_tokenizer(&reports);
+}
+
+/// The index side of the tokenizer on one core: every section text of the parse bench's reports
+/// cut into words with dictionary sub-words and compounds, as an import indexes them.
+fn bench_tokenizer(reports: &[nianbao::demo::DemoReport]) {
+    let texts: Vec<String> = reports
+        .iter()
+        .filter_map(|r| nianbao::parse::parse(&r.bytes, &r.file_name).ok())
+        .flat_map(|record| record.sections.into_iter().map(|s| s.text))
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    // Warm up: jieba loads its dictionary once.
+    let _ = nianbao::index::tokenizer::analyze("政务公开", true);
+    let start = Instant::now();
+    let words: usize = texts
+        .iter()
+        .map(|t| nianbao::index::tokenizer::analyze(t, true).len())
+        .sum();
+    let secs = start.elapsed().as_secs_f64();
+    println!("\n## index tokenizer (one core)");
+    println!(
+        "- {} section texts, {:.1} MB, {words} words: {:.1} MB/s",
+        texts.len(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs
+    );
 }
 
 /// Writes the demo corpus of `n` reports once; later runs reuse it while the generator is of the

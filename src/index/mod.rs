@@ -21,7 +21,7 @@ mod query;
 mod results;
 mod schema;
 mod snippet;
-mod tokenizer;
+pub mod tokenizer;
 
 pub use document::stat_value;
 pub use query::{Condition, Op, SearchRequest, Sort};

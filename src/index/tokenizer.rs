@@ -60,6 +60,18 @@ pub fn dictionary_version() -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `c.is_alphanumeric()`, answered without Unicode's tables for the common ideographs: every
+/// character of CJK Unified Ideographs and of Extension A is alphabetic (a test checks), and
+/// the table lookup was a tenth of cutting a report into words.
+fn counts_in_position(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || c.is_alphanumeric()
+}
+
+/// Alphanumeric characters of `text` (see [`counts_in_position`]).
+fn position_width(text: &str) -> usize {
+    text.chars().filter(|&c| counts_in_position(c)).count()
+}
+
 /// True for the characters after which a phrase may not continue.
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';')
@@ -139,7 +151,7 @@ fn cut(jieba: &Jieba, text: &str) -> Vec<Cut> {
     let mut gaps = 0usize;
     for token in jieba.cut(text, false) {
         let word = token.word;
-        let count = word.chars().filter(|c| c.is_alphanumeric()).count();
+        let count = position_width(word);
         let sentence_end = count == 0 && word.chars().any(is_sentence_end);
         if sentence_end {
             gaps += SENTENCE_GAP;
@@ -185,7 +197,7 @@ pub fn analyze(text: &str, expand: bool) -> Vec<Word> {
 /// The compact position of the character at byte `at` of the token `cut`.
 fn position_in(cut: &Cut, text: &str, at: usize) -> Option<usize> {
     let before = text.get(cut.start..at)?;
-    Some(cut.position + before.chars().filter(|c| c.is_alphanumeric()).count())
+    Some(cut.position + position_width(before))
 }
 
 /// Every dictionary word of jieba's full cut that lies strictly inside a token (≥ 2 chars) or
@@ -224,6 +236,8 @@ fn push_dictionary_words(jieba: &Jieba, text: &str, cuts: &[Cut], out: &mut Vec<
 /// Compound words whose characters are split by punctuation within a sentence (建议、提案),
 /// under the [`ACROSS_PUNCTUATION`] term, at the compact position of their first character.
 fn push_compounds_across_punctuation(jieba: &Jieba, text: &str, cuts: &[Cut], out: &mut Vec<Word>) {
+    // Reused across junctions: a report has hundreds of them.
+    let (mut tail, mut head, mut joined) = (Vec::new(), Vec::new(), String::new());
     let mut i = 0;
     while i < cuts.len() {
         // A run of punctuation without a sentence end between two tokens.
@@ -249,26 +263,25 @@ fn push_compounds_across_punctuation(jieba: &Jieba, text: &str, cuts: &[Cut], ou
         let (Some(left), Some(right)) = (text.get(..before.end), text.get(after.start..)) else {
             continue;
         };
-        let tail: Vec<(usize, char)> = left
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| is_cjk(*c))
-            .take(JUNCTION_CHARS)
-            .collect();
-        let head: Vec<(usize, char)> = right
-            .char_indices()
-            .take_while(|(_, c)| is_cjk(*c))
-            .take(JUNCTION_CHARS)
-            .collect();
+        tail.clear();
+        tail.extend(
+            left.char_indices()
+                .rev()
+                .take_while(|(_, c)| is_cjk(*c))
+                .take(JUNCTION_CHARS),
+        );
+        head.clear();
+        head.extend(
+            right
+                .char_indices()
+                .take_while(|(_, c)| is_cjk(*c))
+                .take(JUNCTION_CHARS),
+        );
         if tail.is_empty() || head.is_empty() {
             continue;
         }
-        let joined: String = tail
-            .iter()
-            .rev()
-            .chain(head.iter())
-            .map(|(_, c)| *c)
-            .collect();
+        joined.clear();
+        joined.extend(tail.iter().rev().chain(head.iter()).map(|(_, c)| *c));
         for word in jieba.cut_all(&joined) {
             let (from, to) = (word.start, word.end);
             if from >= tail.len() || to <= tail.len() || to - from < MIN_COMPOUND_CHARS {
@@ -316,7 +329,7 @@ pub fn query_words(text: &str) -> Vec<Word> {
                         end: word.start + offset + part.len(),
                     });
                     offset += part.len();
-                    position += part.chars().filter(|c| c.is_alphanumeric()).count();
+                    position += position_width(part);
                 }
             }
             None => out.push(word),
@@ -497,6 +510,28 @@ mod tests {
         words
             .iter()
             .any(|w| w.text == text && w.position == position)
+    }
+
+    #[test]
+    fn the_ideographs_counted_without_tables_are_all_alphanumeric() {
+        let ideographs = ('\u{4E00}'..='\u{9FFF}').chain('\u{3400}'..='\u{4DBF}');
+        for c in ideographs {
+            assert!(c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+        for c in [
+            'a',
+            'Z',
+            '7',
+            '。',
+            '、',
+            ' ',
+            '\u{F900}',
+            '\u{FA6E}',
+            '\u{20000}',
+            '①',
+        ] {
+            assert_eq!(counts_in_position(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
