@@ -112,18 +112,18 @@ impl ValueFiles {
 
     /// Appends `parts` one after the other with one write and returns where each went.
     pub fn append(&self, parts: &[&[u8]]) -> std::io::Result<Vec<Location>> {
-        let mut appender = self
+        let mut slot = self
             .appender
             .lock()
             .expect("no append panics holding the lock");
         let total: u64 = parts.iter().map(|p| p.len() as u64).sum();
-        let full = appender
+        let full = slot
             .as_ref()
             .is_none_or(|a| a.len > 0 && a.len + total > MAX_FILE_BYTES);
         if full {
-            *appender = Some(self.next_appender(appender.take())?);
+            *slot = Some(self.next_appender(slot.take())?);
         }
-        let appender = appender.as_mut().expect("set above");
+        let appender = slot.as_mut().expect("set above");
         let mut buffer = Vec::with_capacity(total as usize);
         let mut locations = Vec::with_capacity(parts.len());
         for part in parts {
@@ -137,7 +137,12 @@ impl ValueFiles {
             });
             buffer.extend_from_slice(part);
         }
-        (&*appender.file).write_all(&buffer)?;
+        if let Err(e) = (&*appender.file).write_all(&buffer) {
+            // Part of the buffer may be in the file (a full disk): offsets counted from here
+            // would be wrong, so the next append starts a new file.
+            *slot = None;
+            return Err(e);
+        }
         appender.len += total;
         Ok(locations)
     }
@@ -285,6 +290,29 @@ mod tests {
         assert_eq!((three.file, three.offset), (at.file + 2, 0));
         assert_eq!(files.read(three).unwrap(), b"three");
         assert_eq!(files.sizes().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn after_a_failed_write_the_next_append_starts_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = ValueFiles::open(dir.path()).unwrap();
+        let first = files.append(&[b"kept"]).unwrap()[0];
+        // A write that fails (as on a full disk) to the file being appended to.
+        *files.appender.lock().unwrap() = Some(Appender {
+            number: first.file,
+            file: Arc::new(
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            ),
+            len: 4,
+        });
+        assert!(files.append(&[b"lost"]).is_err());
+        let next = files.append(&[b"next"]).unwrap()[0];
+        assert_eq!((next.file, next.offset), (first.file + 1, 0));
+        assert_eq!(files.read(next).unwrap(), b"next");
+        assert_eq!(files.read(first).unwrap(), b"kept");
     }
 
     #[test]
