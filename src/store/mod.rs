@@ -442,12 +442,24 @@ impl Store {
     }
 
     /// Appends values to the value files; returns what their trees keep for each.
-    fn append(&self, values: &[&[u8]]) -> Result<Vec<[u8; LOCATION_BYTES]>> {
+    fn append<const N: usize>(&self, values: [&[u8]; N]) -> Result<[[u8; LOCATION_BYTES]; N]> {
         let locations = self
             .values
             .append(values)
             .map_err(|e| self.values_error(e))?;
-        Ok(locations.iter().map(Location::encode).collect())
+        Ok(locations.map(|at| at.encode()))
+    }
+
+    /// The keys of `tree` (records or raw bytes) whose value is in the value files, with its
+    /// location; values kept inline (schema 2) are passed over.
+    fn located<'t>(
+        &'t self,
+        tree: &'t sled::Tree,
+    ) -> impl Iterator<Item = Result<(sled::IVec, Location)>> + 't {
+        tree.iter().filter_map(move |item| match item {
+            Err(e) => Some(Err(self.sled(e))),
+            Ok((key, value)) => Location::decode(&value).map(|at| Ok((key, at))),
+        })
     }
 
     /// The decompressed value of `key` (readable, for errors) whose tree holds `value`: a
@@ -514,10 +526,7 @@ impl Store {
             return Ok(PutOutcome::Unchanged);
         }
         let seq = self.db.generate_id().map_err(|e| self.sled(e))?;
-        let [value, raw] = self
-            .append(&[&packed.record, &packed.raw])?
-            .try_into()
-            .expect("one location per value");
+        let [value, raw] = self.append([&packed.record, &packed.raw])?;
         let vkey = version_key(record);
         let entry = VersionEntry {
             id: record.id.clone(),
@@ -569,10 +578,7 @@ impl Store {
     /// Replaces a stored record in place (reparse): same id, same versions.
     pub fn replace(&self, record: &Record) -> Result<()> {
         let key = id_key(&record.id)?;
-        let [value] = self
-            .append(&[&encode_record(&mut record.clone())])?
-            .try_into()
-            .expect("one location per value");
+        let [value] = self.append([&encode_record(&mut record.clone())])?;
         self.records.insert(key, &value).map_err(|e| self.sled(e))?;
         Ok(())
     }
@@ -584,10 +590,7 @@ impl Store {
             return Ok(false);
         }
         let value = serde_json::to_vec(rejected).expect("serializes");
-        let [raw] = self
-            .append(&[&pack(raw, Dictionary::Raw)])?
-            .try_into()
-            .expect("one location per value");
+        let [raw] = self.append([&pack(raw, Dictionary::Raw)])?;
         (&self.raw, &self.rejected)
             .transaction(|(raws, rejects)| {
                 raws.insert(&key, &raw)?;
@@ -690,11 +693,8 @@ impl Store {
         let sizes = self.values.sizes().map_err(|e| self.values_error(e))?;
         let mut ids = BTreeSet::new();
         for tree in [&self.records, &self.raw] {
-            for item in tree.iter() {
-                let (key, value) = item.map_err(|e| self.sled(e))?;
-                let Some(at) = Location::decode(&value) else {
-                    continue;
-                };
+            for item in self.located(tree) {
+                let (key, at) = item?;
                 let end = at.offset.saturating_add(u64::from(at.len));
                 if sizes.get(&at.file).is_none_or(|size| end > *size) {
                     ids.insert(key_id(&key));
@@ -870,12 +870,9 @@ impl Store {
     pub fn compact_values(&self) -> Result<u64> {
         let sizes = self.values.sizes().map_err(|e| self.values_error(e))?;
         let mut live: BTreeMap<u32, u64> = BTreeMap::new();
-        for tree in [&self.records, &self.raw] {
-            for value in tree.iter().values() {
-                if let Some(at) = Location::decode(&value.map_err(|e| self.sled(e))?) {
-                    *live.entry(at.file).or_default() += u64::from(at.len);
-                }
-            }
+        for item in self.located(&self.records).chain(self.located(&self.raw)) {
+            let (_, at) = item?;
+            *live.entry(at.file).or_default() += u64::from(at.len);
         }
         let total: u64 = sizes.values().sum();
         let garbage = total.saturating_sub(live.values().sum());
@@ -894,16 +891,16 @@ impl Store {
         let mut copied = 0u64;
         for tree in [&self.records, &self.raw] {
             let mut moves = sled::Batch::default();
-            for item in tree.iter() {
-                let (key, value) = item.map_err(|e| self.sled(e))?;
-                let Some(at) = Location::decode(&value).filter(|at| is_old(at.file)) else {
+            for item in self.located(tree) {
+                let (key, at) = item?;
+                if !is_old(at.file) {
                     continue;
-                };
+                }
                 let bytes = self
                     .values
                     .read(at)
                     .map_err(|e| self.corrupt("value", &key_id(&key), e))?;
-                let [moved] = self.append(&[&bytes])?.try_into().expect("one location");
+                let [moved] = self.append([&bytes])?;
                 moves.insert(key, &moved);
                 copied += u64::from(at.len);
             }

@@ -111,7 +111,13 @@ impl ValueFiles {
     }
 
     /// Appends `parts` one after the other with one write and returns where each went.
-    pub fn append(&self, parts: &[&[u8]]) -> std::io::Result<Vec<Location>> {
+    pub fn append<const N: usize>(&self, parts: [&[u8]; N]) -> std::io::Result<[Location; N]> {
+        if parts.iter().any(|part| u32::try_from(part.len()).is_err()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "value over 4 GiB",
+            ));
+        }
         let mut slot = self
             .appender
             .lock()
@@ -124,20 +130,17 @@ impl ValueFiles {
             *slot = Some(self.next_appender(slot.take())?);
         }
         let appender = slot.as_mut().expect("set above");
-        let mut buffer = Vec::with_capacity(total as usize);
-        let mut locations = Vec::with_capacity(parts.len());
-        for part in parts {
-            let len = u32::try_from(part.len()).map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, "value over 4 GiB")
-            })?;
-            locations.push(Location {
+        let mut offset = appender.len;
+        let locations = parts.map(|part| {
+            let at = Location {
                 file: appender.number,
-                offset: appender.len + buffer.len() as u64,
-                len,
-            });
-            buffer.extend_from_slice(part);
-        }
-        if let Err(e) = (&*appender.file).write_all(&buffer) {
+                offset,
+                len: part.len() as u32, // checked above
+            };
+            offset += part.len() as u64;
+            at
+        });
+        if let Err(e) = (&*appender.file).write_all(&parts.concat()) {
             // Part of the buffer may be in the file (a full disk): offsets counted from here
             // would be wrong, so the next append starts a new file.
             *slot = None;
@@ -261,8 +264,8 @@ mod tests {
     fn appended_values_read_back_and_locations_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let files = ValueFiles::open(dir.path()).unwrap();
-        let first = files.append(&[b"record", b"raw bytes"]).unwrap();
-        let second = files.append(&[b"another"]).unwrap();
+        let first = files.append([b"record", b"raw bytes"]).unwrap();
+        let second = files.append([b"another"]).unwrap();
         assert_eq!(files.read(first[0]).unwrap(), b"record");
         assert_eq!(files.read(first[1]).unwrap(), b"raw bytes");
         assert_eq!(files.read(second[0]).unwrap(), b"another");
@@ -278,15 +281,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let at = {
             let files = ValueFiles::open(dir.path()).unwrap();
-            let at = files.append(&[b"one"]).unwrap()[0];
+            let at = files.append([b"one"]).unwrap()[0];
             assert_eq!(files.start_new_file().unwrap(), at.file + 1);
-            assert_eq!(files.append(&[b"two"]).unwrap()[0].file, at.file + 1);
+            assert_eq!(files.append([b"two"]).unwrap()[0].file, at.file + 1);
             at
         };
         // Reopened, the store reads every file and appends to a new one.
         let files = ValueFiles::open(dir.path()).unwrap();
         assert_eq!(files.read(at).unwrap(), b"one");
-        let three = files.append(&[b"three"]).unwrap()[0];
+        let three = files.append([b"three"]).unwrap()[0];
         assert_eq!((three.file, three.offset), (at.file + 2, 0));
         assert_eq!(files.read(three).unwrap(), b"three");
         assert_eq!(files.sizes().unwrap().len(), 3);
@@ -296,7 +299,7 @@ mod tests {
     fn after_a_failed_write_the_next_append_starts_a_new_file() {
         let dir = tempfile::tempdir().unwrap();
         let files = ValueFiles::open(dir.path()).unwrap();
-        let first = files.append(&[b"kept"]).unwrap()[0];
+        let first = files.append([b"kept"]).unwrap()[0];
         // A write that fails (as on a full disk) to the file being appended to.
         *files.appender.lock().unwrap() = Some(Appender {
             number: first.file,
@@ -308,8 +311,8 @@ mod tests {
             ),
             len: 4,
         });
-        assert!(files.append(&[b"lost"]).is_err());
-        let next = files.append(&[b"next"]).unwrap()[0];
+        assert!(files.append([b"lost"]).is_err());
+        let next = files.append([b"next"]).unwrap()[0];
         assert_eq!((next.file, next.offset), (first.file + 1, 0));
         assert_eq!(files.read(next).unwrap(), b"next");
         assert_eq!(files.read(first).unwrap(), b"kept");
@@ -319,7 +322,7 @@ mod tests {
     fn a_location_past_the_end_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let files = ValueFiles::open(dir.path()).unwrap();
-        let mut at = files.append(&[b"short"]).unwrap()[0];
+        let mut at = files.append([b"short"]).unwrap()[0];
         at.len = 100;
         let error = files.read(at).unwrap_err().to_string();
         assert!(error.contains("00000000.values"), "{error}");
