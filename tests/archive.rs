@@ -471,3 +471,41 @@ fn a_clean_close_is_marked_and_an_open_archive_is_not() {
     assert!(!marker.exists());
     assert!(archive.verify().unwrap().is_consistent());
 }
+
+/// Bytes of the store's value files.
+fn value_file_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("store").join("values"))
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn reparse_gives_back_replaced_records_and_verify_names_a_shortened_value_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = seeded_archive(dir.path());
+    let before = value_file_bytes(dir.path());
+    // Reparse writes every record again; the old copies are garbage it must give back.
+    archive.reparse(&Silent).unwrap();
+    assert!(
+        value_file_bytes(dir.path()) <= before,
+        "{} > {before}",
+        value_file_bytes(dir.path())
+    );
+    assert!(archive.verify().unwrap().is_consistent());
+
+    // As a crash may leave it: the newest value file lost its last bytes.
+    let newest = std::fs::read_dir(dir.path().join("store").join("values"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .max()
+        .unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&newest)
+        .unwrap();
+    file.set_len(file.metadata().unwrap().len() - 10).unwrap();
+    let report = archive.verify().unwrap();
+    assert_eq!(report.values_past_end.len(), 1, "{report:?}");
+    assert!(!report.is_consistent());
+}
