@@ -871,6 +871,33 @@ mod tests {
     }
 
     #[test]
+    fn a_report_without_year_or_province_is_counted_but_has_no_facet_value() {
+        let mut records = vec![
+            report("a", 2022, "政务公开。"),
+            report("b", 2023, "政务公开。"),
+            report("c", 2023, "政务公开。"),
+        ];
+        records[0].year = None;
+        records[1].region.province = Some("山东省".into());
+        let (_dir, index) = index_of(&records);
+        let results = search(&index, &query("政务公开"));
+        assert_eq!(results.total, 3);
+        let f = &results.facets;
+        assert_eq!(pairs(&f.year), vec![("2023".into(), 2)]);
+        assert_eq!(pairs(&f.province), vec![("山东省".into(), 1)]);
+        assert_eq!(pairs(&f.level), vec![("county".into(), 3)]);
+        // Without a year, it comes last when newest come first.
+        let newest = search(
+            &index,
+            &SearchRequest {
+                sort: Sort::YearDesc,
+                ..query("政务公开")
+            },
+        );
+        assert_eq!(ids(&newest).last(), Some(&"a"));
+    }
+
+    #[test]
     fn filters_select_without_changing_scores() {
         let mut records = vec![
             report("a", 2022, "政务公开工作，政务公开培训。"),
