@@ -16,9 +16,17 @@ use tantivy::{Score, Searcher};
 /// Fragment length in bytes (≈ 150 Chinese characters).
 pub const SNIPPET_BYTES: usize = 450;
 
-/// Bytes of text kept on either side of the densest cluster of query terms when a long text
-/// is cut down before the snippet is made (≈ 40 Chinese characters).
-const FOCUS_CONTEXT_BYTES: usize = 120;
+/// When a long text is cut down before the snippet is made, the part starts at the clause
+/// holding the densest cluster of query terms, at most this many bytes before the cluster
+/// (≈ 30 Chinese characters), and ends with the clause the fragment ends in, at most this many
+/// bytes after it.
+const FOCUS_CONTEXT_BYTES: usize = 90;
+
+/// A character jieba never keeps inside a word (it cuts the text into runs between them), so a
+/// part cut there is cut into the same words as the whole text.
+fn is_clause_break(c: char) -> bool {
+    c.is_whitespace() || "，。；：、！？（）“”《》【】,;:!?()".contains(c)
+}
 
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {
@@ -119,19 +127,32 @@ impl Snippets {
                 best_at = found.get(low).map_or(at, |&(from, _)| from);
             }
         }
-        // The densest cluster starts at `best_at` and spans at most one fragment; a little
-        // context on either side lets the fragment start before it. Every byte here is cut
-        // into words (the costliest part of a page of hits), so no more than that.
+        // The densest cluster starts at `best_at` and spans at most one fragment. Every byte of
+        // the part is cut into words (the costliest part of a page of hits), so it takes only
+        // the clause the cluster starts in and the clause the fragment ends in, cut at clause
+        // breaks so that its words are those of the whole text.
         let mut start = best_at.saturating_sub(FOCUS_CONTEXT_BYTES);
         while !text.is_char_boundary(start) {
             start -= 1;
         }
-        let mut end = best_at
-            .saturating_add(SNIPPET_BYTES + FOCUS_CONTEXT_BYTES)
-            .min(text.len());
+        if let Some((at, c)) = text[start..best_at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_clause_break(c))
+        {
+            start += at + c.len_utf8();
+        }
+        let mut end = best_at.saturating_add(SNIPPET_BYTES).min(text.len());
         while !text.is_char_boundary(end) {
             end += 1;
         }
+        let mut limit = end.saturating_add(FOCUS_CONTEXT_BYTES).min(text.len());
+        while !text.is_char_boundary(limit) {
+            limit += 1;
+        }
+        end = text[end..limit]
+            .find(is_clause_break)
+            .map_or(limit, |at| end + at);
         match text.get(start..end) {
             Some(part) => (start, part),
             None => (0, text),
@@ -214,6 +235,7 @@ fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::tokenizer::analyze;
 
     #[test]
     fn touching_ranges_merge() {
@@ -223,6 +245,42 @@ mod tests {
         let end = mid + "提案".len();
         let html = highlight(text, &[start..mid, mid..end]);
         assert_eq!(html, "办理<b>建议提案</b>共9件");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_clause_breaks_into_the_words_of_the_whole() {
+        let filler =
+            "本机关认真落实政务公开工作要求，持续加强政府信息公开平台建设，不断提升公开质量。";
+        let text = format!(
+            "{}全年办理人大代表建议和政协委员提案共12件，建议提案办理结果全部公开，建议、提案答复及时。{}",
+            filler.repeat(8),
+            filler.repeat(8)
+        );
+        let snippets = Snippets {
+            generator: None,
+            plain_terms: vec![("建议".into(), 0.5), ("提案".into(), 0.5)],
+        };
+        let (start, part) = snippets.focus(&text);
+        assert!(part.len() < text.len());
+        assert!(part.contains("建议提案办理结果"), "{part}");
+        // It starts after a clause break and ends at one (or the text's end).
+        assert!(
+            text[..start].ends_with('。') || text[..start].ends_with('，'),
+            "{part}"
+        );
+        let end = start + part.len();
+        assert!(end == text.len() || text[end..].starts_with(is_clause_break));
+        // The part's words are the whole text's words that lie inside it.
+        let shifted: Vec<(String, usize, usize)> = analyze(part, true)
+            .into_iter()
+            .map(|w| (w.text, w.start + start, w.end + start))
+            .collect();
+        let inside: Vec<(String, usize, usize)> = analyze(&text, true)
+            .into_iter()
+            .filter(|w| w.start >= start && w.end <= end)
+            .map(|w| (w.text, w.start, w.end))
+            .collect();
+        assert_eq!(shifted, inside);
     }
 
     #[test]
