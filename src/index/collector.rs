@@ -85,7 +85,7 @@ impl SegmentFacetValues {
         let fast = reader.fast_fields();
         let max_doc = reader.max_doc();
         let mut values = SegmentFacetValues::default();
-        let mut ords = vec![[u32::MAX; SLOTS]; max_doc as usize];
+        let mut ords = vec![[0u32; SLOTS]; max_doc as usize];
         for field in FacetField::ALL {
             let f = field as usize;
             let mut strings = Vec::new();
@@ -95,16 +95,16 @@ impl SegmentFacetValues {
                 while stream.advance() {
                     strings.push(Arc::from(String::from_utf8_lossy(stream.key()).as_ref()));
                 }
+                let absent = strings.len() as u32;
                 for (doc, row) in ords.iter_mut().enumerate() {
-                    if let Some(ord) = column.term_ords(doc as DocId).next() {
-                        row[f] = u32::try_from(ord).unwrap_or(u32::MAX);
-                    }
+                    row[f] = column
+                        .term_ords(doc as DocId)
+                        .next()
+                        .and_then(|ord| u32::try_from(ord).ok())
+                        .unwrap_or(absent);
                 }
             }
-            let absent = strings.len() as u32;
-            for row in &mut ords {
-                row[f] = row[f].min(absent);
-            }
+            // Without the column every row keeps 0: one past the last of no strings.
             values.strings[f] = strings;
         }
         let mut doc_years = vec![None; max_doc as usize];
@@ -117,10 +117,9 @@ impl SegmentFacetValues {
         years.sort_unstable();
         years.dedup();
         for (row, year) in ords.iter_mut().zip(&doc_years) {
-            row[YEAR_SLOT] = match year {
-                Some(year) => years.binary_search(year).unwrap_or(years.len()) as u32,
-                None => years.len() as u32,
-            };
+            row[YEAR_SLOT] = year
+                .and_then(|year| years.binary_search(&year).ok())
+                .unwrap_or(years.len()) as u32;
         }
         values.years = years;
         values.docs = ords.into_iter().map(|ords| DocFacets { ords }).collect();
