@@ -3,7 +3,7 @@
 //! `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One [`Snippets`] per
 //! request. Calls tantivy's snippet module and the index tokenizer.
 
-use crate::index::tokenizer::IndexTokenizer;
+use crate::index::tokenizer::{is_clause_break, IndexTokenizer};
 use crate::markup::escape;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -21,12 +21,6 @@ pub const SNIPPET_BYTES: usize = 450;
 /// (≈ 30 Chinese characters), and ends with the clause the fragment ends in, at most this many
 /// bytes after it.
 const FOCUS_CONTEXT_BYTES: usize = 90;
-
-/// A character jieba never keeps inside a word (it cuts the text into runs between them), so a
-/// part cut there is cut into the same words as the whole text.
-fn is_clause_break(c: char) -> bool {
-    c.is_whitespace() || "，。；：、！？（）“”《》【】,;:!?()".contains(c)
-}
 
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {

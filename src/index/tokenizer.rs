@@ -72,6 +72,13 @@ fn position_width(text: &str) -> usize {
     text.chars().filter(|&c| counts_in_position(c)).count()
 }
 
+/// True for punctuation and space that ends a clause. jieba cuts a text into runs at every such
+/// character and cuts each run into words on its own, so a part of a text cut at one has the
+/// words of the whole text that lie in it (only a compound across punctuation spans one).
+pub(crate) fn is_clause_break(c: char) -> bool {
+    c.is_whitespace() || "，。；：、！？（）“”《》【】,;:!?()".contains(c)
+}
+
 /// True for the characters after which a phrase may not continue.
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';')
