@@ -89,19 +89,15 @@ fn too_many_replacements(decoded: &str) -> bool {
 /// → `\n`.
 pub(super) fn normalize_line_ends(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            '\u{0B}' | '\u{0C}' => out.push('\n'),
-            c => out.push(c),
-        }
+    let mut rest = text;
+    // The breaks are ASCII bytes, so the text between them is copied whole.
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'\r' | 0x0B | 0x0C)) {
+        out.push_str(&rest[..at]);
+        out.push('\n');
+        let width = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[at + width..];
     }
+    out.push_str(rest);
     out
 }
 

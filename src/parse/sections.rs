@@ -132,6 +132,10 @@ fn merge_spans(spans: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
 
 /// Removes `[bookmark: …]` markers and `**`, and trims whitespace (ideographic spaces too).
 pub fn clean_text(raw: &str) -> String {
+    // Most lines hold neither; the regex and `replace` would copy them twice for nothing.
+    if !raw.contains(['[', '*']) {
+        return raw.trim().to_string();
+    }
     static BOOKMARK: OnceLock<Regex> = OnceLock::new();
     let bookmark =
         BOOKMARK.get_or_init(|| Regex::new(r"\[bookmark:[^\]\n]*\]").expect("static regex"));

@@ -200,9 +200,9 @@ pub fn read(
             let Some(cell) = cursor.cell(pos) else {
                 continue;
             };
-            let key = format!("proactive.{}.{col}", spec.key);
+            let key = ["proactive", spec.key, col].join(".");
             if *col == "amount" {
-                if let Some((value, unit)) = sheet.amount(TABLE, &label, &key, cell) {
+                if let Some((value, unit)) = sheet.amount(TABLE, &label, key, cell) {
                     row.amount = Some(Amount(value));
                     let header = if spec.key == "fees" {
                         header_unit(grid, start_row, end_row, "收费金额")
@@ -217,7 +217,7 @@ pub fn read(
                     };
                 }
             } else if let Some(slot) = int_slot(&mut row, col) {
-                *slot = sheet.integer(TABLE, &label, &key, cell);
+                *slot = sheet.integer(TABLE, &label, key, cell);
             }
         }
         if let Some(slot) = row_slot(&mut table, spec.key) {

@@ -133,7 +133,7 @@ fn read_row_at(
         let Some(cell) = cursor.cell(pos) else {
             continue;
         };
-        let value = sheet.integer(TABLE, &label, &format!("requests.{key}.{col}"), cell);
+        let value = sheet.integer(TABLE, &label, ["requests", key, col].join("."), cell);
         if let Some(slot) = row.slot(col) {
             *slot = value;
         }

@@ -81,7 +81,7 @@ pub fn read(grid: &Grid, sheet: &mut Sheet, start_row: usize, end_row: usize) ->
                 crate::record::review_group_label_zh(group),
                 crate::record::review_column_label_zh(col)
             );
-            let value = sheet.integer(TABLE, &label, &format!("review.{group}.{col}"), cell);
+            let value = sheet.integer(TABLE, &label, ["review", group, col].join("."), cell);
             if let Some(slot) = g.slot(col) {
                 *slot = value;
             }

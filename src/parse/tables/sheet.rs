@@ -33,9 +33,9 @@ impl<'t> Sheet<'t> {
     }
 
     /// Records where the value of `key` was printed.
-    fn source(&mut self, key: &str, cell: &Cell, note: Option<String>) {
+    fn source(&mut self, key: String, cell: &Cell, note: Option<String>) {
         self.cells.insert(
-            key.to_string(),
+            key,
             CellSource {
                 text: cell.text(self.text).to_string(),
                 note,
@@ -52,7 +52,7 @@ impl<'t> Sheet<'t> {
         &mut self,
         table: &str,
         row: &str,
-        key: &str,
+        key: String,
         cell: &Cell,
     ) -> Option<super::cell::Number> {
         match &cell.value {
@@ -76,7 +76,7 @@ impl<'t> Sheet<'t> {
     }
 
     /// A whole number (a count, or a signed change).
-    pub fn integer(&mut self, table: &str, row: &str, key: &str, cell: &Cell) -> Option<i64> {
+    pub fn integer(&mut self, table: &str, row: &str, key: String, cell: &Cell) -> Option<i64> {
         let n = self.number(table, row, key, cell)?;
         let value = n.as_integer();
         if value.is_none() {
@@ -93,7 +93,7 @@ impl<'t> Sheet<'t> {
         &mut self,
         table: &str,
         row: &str,
-        key: &str,
+        key: String,
         cell: &Cell,
     ) -> Option<(f64, Option<String>)> {
         let n = self.number(table, row, key, cell)?;
