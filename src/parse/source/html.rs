@@ -360,11 +360,21 @@ fn is_chrome_line(line: &str) -> bool {
         "：",
         ":",
     ];
-    let mut rest: String = line
-        .chars()
-        .filter(|c| !c.is_whitespace() && !"【】[]()（）|｜".contains(*c))
-        .collect();
-    if rest.is_empty() || rest.chars().count() > 40 {
+    // Gathering stops at the 41st character: every paragraph of the page comes here.
+    let mut kept = String::new();
+    let mut kept_chars = 0;
+    for c in line.chars() {
+        if c.is_whitespace() || "【】[]()（）|｜".contains(c) {
+            continue;
+        }
+        if kept_chars == 40 {
+            return false;
+        }
+        kept.push(c);
+        kept_chars += 1;
+    }
+    let mut rest = kept.as_str();
+    if rest.is_empty() {
         return false;
     }
     // Each pass removes at least one word or stops, so this ends.
@@ -372,7 +382,7 @@ fn is_chrome_line(line: &str) -> bool {
         let Some(word) = WORDS.iter().find(|w| rest.starts_with(**w)) else {
             return false;
         };
-        rest = rest[word.len()..].to_string();
+        rest = &rest[word.len()..];
         if rest.is_empty() {
             return true;
         }
