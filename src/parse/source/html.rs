@@ -364,7 +364,12 @@ fn is_chrome_line(line: &str) -> bool {
     let mut kept = String::new();
     let mut kept_chars = 0;
     for c in line.chars() {
-        if c.is_whitespace() || "【】[]()（）|｜".contains(c) {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '【' | '】' | '[' | ']' | '(' | ')' | '（' | '）' | '|' | '｜'
+            )
+        {
             continue;
         }
         if kept_chars == 40 {
