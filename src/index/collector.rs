@@ -14,8 +14,8 @@
 
 use crate::index::query::Sort;
 use crate::index::schema::names;
-use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -217,22 +217,35 @@ impl Tally {
     /// order.
     pub fn top(&self, field: FacetField, limit: usize) -> Vec<(&Arc<str>, u64)> {
         let f = field as usize;
-        // (count, ordinal): ordinals follow the strings' order (see FacetDictionary).
-        let mut found: Vec<(u64, u32)> = self.counts[f]
-            .iter()
-            .enumerate()
-            .filter(|(_, &count)| count > 0)
-            .map(|(ord, &count)| (count, ord as u32))
-            .collect();
-        let order = |a: &(u64, u32), b: &(u64, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        if limit < found.len() {
-            found.select_nth_unstable_by(limit, order);
-            found.truncate(limit);
+        // The agency facet has an ordinal per agency (tens of thousands) and shows 20: a heap of
+        // the best so far, its worst on top, instead of gathering every value that has a count.
+        // Key (Reverse(count), ordinal): larger is worse; ordinals follow the strings' order
+        // (see FacetDictionary), and come in ascending order, so a later value with the same
+        // count never displaces an earlier one.
+        if limit == 0 {
+            return Vec::new();
         }
-        found.sort_unstable_by(order);
-        found
+        let counts = &self.counts[f];
+        let mut best: BinaryHeap<(Reverse<u64>, u32)> =
+            BinaryHeap::with_capacity(limit.min(counts.len()));
+        for (ord, &count) in counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let key = (Reverse(count), ord as u32);
+            if best.len() < limit {
+                best.push(key);
+            } else if let Some(mut worst) = best.peek_mut() {
+                if key < *worst {
+                    *worst = key;
+                }
+            }
+        }
+        best.into_sorted_vec()
             .into_iter()
-            .filter_map(|(count, ord)| Some((self.dictionary.strings[f].get(ord as usize)?, count)))
+            .filter_map(|(Reverse(count), ord)| {
+                Some((self.dictionary.strings[f].get(ord as usize)?, count))
+            })
             .collect()
     }
 }
@@ -559,6 +572,40 @@ mod tests {
             score,
             year,
             key: SortValue::Absent,
+        }
+    }
+
+    #[test]
+    fn facet_top_is_the_head_of_a_full_sort() {
+        // Counts with many ties and zeros, over 300 values.
+        let counts: Vec<u64> = (0..300u64).map(|i| (i * 7919) % 13 % 5).collect();
+        let strings: Vec<Arc<str>> = (0..300).map(|i| Arc::from(format!("v{i:03}"))).collect();
+        let mut dictionary = FacetDictionary::default();
+        dictionary.strings[FacetField::Agency as usize] = strings.clone();
+        let mut tally = Tally {
+            dictionary: Arc::new(dictionary),
+            ..Default::default()
+        };
+        tally.counts[FacetField::Agency as usize] = counts.clone();
+        let mut sorted: Vec<(u64, usize)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(ord, &c)| (c, ord))
+            .collect();
+        sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for limit in [0, 1, 2, 20, 59, 60, 61, 299, 300, usize::MAX] {
+            let expected: Vec<(String, u64)> = sorted
+                .iter()
+                .take(limit)
+                .map(|&(c, ord)| (strings[ord].to_string(), c))
+                .collect();
+            let top: Vec<(String, u64)> = tally
+                .top(FacetField::Agency, limit)
+                .into_iter()
+                .map(|(s, c)| (s.to_string(), c))
+                .collect();
+            assert_eq!(top, expected, "limit {limit}");
         }
     }
 
