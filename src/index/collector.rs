@@ -85,7 +85,7 @@ impl SegmentFacetValues {
         let fast = reader.fast_fields();
         let max_doc = reader.max_doc();
         let mut values = SegmentFacetValues::default();
-        let mut ords = vec![[0u32; SLOTS]; max_doc as usize];
+        let mut docs = vec![DocFacets { ords: [0; SLOTS] }; max_doc as usize];
         for field in FacetField::ALL {
             let f = field as usize;
             let mut strings = Vec::new();
@@ -96,8 +96,8 @@ impl SegmentFacetValues {
                     strings.push(Arc::from(String::from_utf8_lossy(stream.key()).as_ref()));
                 }
                 let absent = strings.len() as u32;
-                for (doc, row) in ords.iter_mut().enumerate() {
-                    row[f] = column
+                for (doc, row) in docs.iter_mut().enumerate() {
+                    row.ords[f] = column
                         .term_ords(doc as DocId)
                         .next()
                         .and_then(|ord| u32::try_from(ord).ok())
@@ -116,13 +116,13 @@ impl SegmentFacetValues {
         let mut years: Vec<i64> = doc_years.iter().flatten().copied().collect();
         years.sort_unstable();
         years.dedup();
-        for (row, year) in ords.iter_mut().zip(&doc_years) {
-            row[YEAR_SLOT] = year
+        for (row, year) in docs.iter_mut().zip(&doc_years) {
+            row.ords[YEAR_SLOT] = year
                 .and_then(|year| years.binary_search(&year).ok())
                 .unwrap_or(years.len()) as u32;
         }
         values.years = years;
-        values.docs = ords.into_iter().map(|ords| DocFacets { ords }).collect();
+        values.docs = docs;
         Ok(values)
     }
 
