@@ -113,6 +113,15 @@ mod tests {
     }
 
     #[test]
+    fn word_line_and_page_breaks_become_lines() {
+        assert_eq!(
+            normalize_line_ends("甲\u{0B}乙\u{0C}丙\r\n丁\r\r\n戊\r"),
+            "甲\n乙\n丙\n丁\n\n戊\n"
+        );
+        assert_eq!(normalize_line_ends("无换行"), "无换行");
+    }
+
+    #[test]
     fn gbk_bytes_decode_as_gb18030() {
         let (bytes, _, _) = encoding_rs::GBK.encode("二、主动公开政府信息情况\n");
         let d = decode_bytes(&bytes).unwrap();
