@@ -348,6 +348,7 @@ impl Archive {
                 }
             });
             for parsed_chunk in chunks_rx {
+                let mut records = Vec::with_capacity(parsed_chunk.len());
                 for (path, parsed) in parsed_chunk {
                     summary.files += 1;
                     let name = display_name(&path);
@@ -362,11 +363,7 @@ impl Archive {
                     summary.bytes += bytes.len() as u64;
                     progress.advance(bytes.len() as u64);
                     match result {
-                        Ok((record, packed)) => {
-                            if self.store_record(&mut writer, &mut summary, &record, packed)? {
-                                since_commit += 1;
-                            }
-                        }
+                        Ok(parsed) => records.push(parsed),
                         Err(error) => {
                             let reason = error.to_string();
                             let rejected = Rejected {
@@ -378,11 +375,12 @@ impl Archive {
                             summary.failed.push(Failure { file: name, reason });
                         }
                     }
-                    if since_commit >= COMMIT_EVERY {
-                        self.store.flush()?;
-                        writer.commit()?;
-                        since_commit = 0;
-                    }
+                }
+                since_commit += self.store_records(&mut writer, &mut summary, records)?;
+                if since_commit >= COMMIT_EVERY {
+                    self.store.flush()?;
+                    writer.commit()?;
+                    since_commit = 0;
                 }
             }
             Ok(())
@@ -396,48 +394,33 @@ impl Archive {
         Ok(summary)
     }
 
-    /// Stores one parsed record and indexes it when it is new; counts the outcome. Returns
-    /// whether the index changed.
-    fn store_record(
+    /// Stores a chunk of parsed records in one batch, then indexes those that are new; counts
+    /// the outcomes. Returns how many changed the index.
+    fn store_records(
         &self,
         writer: &mut crate::index::IndexWriterHandle,
         summary: &mut ImportSummary,
-        record: &Record,
-        packed: Packed,
-    ) -> Result<bool> {
-        match self.store.put_packed(record, packed)? {
-            PutOutcome::Unchanged => {
-                summary.unchanged += 1;
-                return Ok(false);
+        parsed: Vec<(Record, Packed)>,
+    ) -> Result<usize> {
+        let (records, packs): (Vec<Record>, Vec<Packed>) = parsed.into_iter().unzip();
+        let stored = self.store.put_batch(records.iter().zip(packs).collect())?;
+        let mut changed = 0;
+        for (record, stored) in records.iter().zip(stored) {
+            match stored.outcome {
+                PutOutcome::Unchanged => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                PutOutcome::New => summary.imported += 1,
+                PutOutcome::NewVersion => summary.new_versions += 1,
             }
-            PutOutcome::New => summary.imported += 1,
-            PutOutcome::NewVersion => summary.new_versions += 1,
+            if !record.warnings.is_empty() {
+                summary.with_warnings += 1;
+            }
+            index_current(writer, record, &stored.versions)?;
+            changed += 1;
         }
-        if !record.warnings.is_empty() {
-            summary.with_warnings += 1;
-        }
-        self.index_current(writer, record)?;
-        Ok(true)
-    }
-
-    /// Indexes a newly stored record if it is the current version of its group, replacing the
-    /// version it supersedes.
-    fn index_current(
-        &self,
-        writer: &mut crate::index::IndexWriterHandle,
-        record: &Record,
-    ) -> Result<()> {
-        let versions = self.store.versions(record)?;
-        let Some(newest) = versions.last() else {
-            return Ok(());
-        };
-        for older in &versions[..versions.len() - 1] {
-            writer.delete(&older.id);
-        }
-        if newest.id == record.id {
-            writer.add(record)?;
-        }
-        Ok(())
+        Ok(changed)
     }
 
     /// Re-parses every stored raw text with this version of the parser and replaces the
@@ -835,6 +818,25 @@ pub fn key_figures(record: &Record) -> BTreeMap<String, i64> {
 struct ParsedFile {
     bytes: Vec<u8>,
     result: std::result::Result<(Record, Packed), ParseError>,
+}
+
+/// Indexes a newly stored record if it is the newest of `versions` (its group's version list
+/// after storing it), replacing the versions it supersedes.
+fn index_current(
+    writer: &mut crate::index::IndexWriterHandle,
+    record: &Record,
+    versions: &[VersionEntry],
+) -> Result<()> {
+    let Some((newest, older)) = versions.split_last() else {
+        return Ok(());
+    };
+    for older in older {
+        writer.delete(&older.id);
+    }
+    if newest.id == record.id {
+        writer.add(record)?;
+    }
+    Ok(())
 }
 
 /// Reads, parses and packs (compresses for the store) a chunk of files on every core; results
