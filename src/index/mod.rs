@@ -270,6 +270,15 @@ impl FullTextIndex {
         }
     }
 
+    /// The index document of a record, built apart from a writer so that any thread can do
+    /// it (the import builds it on the thread that parsed the record).
+    pub fn document(&self, record: &Record) -> IndexDocument {
+        IndexDocument {
+            id: record.id.clone(),
+            doc: document::build(record, &self.fields),
+        }
+    }
+
     /// A writer: add (upsert), delete, commit. One at a time per index.
     pub fn writer(&self) -> Result<IndexWriterHandle, IndexError> {
         let threads = std::thread::available_parallelism()
@@ -578,6 +587,13 @@ fn facets(tally: Tally) -> Facets {
     }
 }
 
+/// The index document of one record ([`FullTextIndex::document`]), for
+/// [`IndexWriterHandle::add_document`].
+pub struct IndexDocument {
+    id: String,
+    doc: TantivyDocument,
+}
+
 /// Adds, replaces and deletes reports; nothing is visible to searches until [`commit`].
 /// Dropping the handle without committing discards the changes.
 ///
@@ -599,10 +615,17 @@ impl IndexWriterHandle {
 
     /// Add a record, replacing any document with the same id (upsert).
     pub fn add(&mut self, record: &Record) -> Result<(), IndexError> {
-        self.delete(&record.id);
-        let doc = document::build(record, &self.fields);
+        self.add_document(IndexDocument {
+            id: record.id.clone(),
+            doc: document::build(record, &self.fields),
+        })
+    }
+
+    /// Add (upsert) a document built by [`FullTextIndex::document`].
+    pub fn add_document(&mut self, document: IndexDocument) -> Result<(), IndexError> {
+        self.delete(&document.id);
         self.writer
-            .add_document(doc)
+            .add_document(document.doc)
             .map_err(|e| self.tantivy_error(e))?;
         Ok(())
     }

@@ -559,7 +559,9 @@ impl Store {
     /// all of the batch or none of it. One transaction for many records because each one seals
     /// sled's log buffer and writes it out: per record, that was a sixth of an import's CPU.
     /// Returns what happened to each record, with its group's version list after the batch
-    /// (empty when unchanged).
+    /// (empty when unchanged). Only the records' metadata is read (id, source, agency, year,
+    /// region, level, kind, demo): the values are in `Packed`, and the import passes records
+    /// whose sections and tables it has already dropped.
     pub fn put_batch(&self, items: Vec<(&Record, Packed)>) -> Result<Vec<Stored>> {
         let mut seen = HashSet::new();
         let mut fresh = Vec::with_capacity(items.len());
