@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 /// sled's page cache: explicit, because its default (1 GiB) is far more than we need, and small,
 /// because sled's real memory use is several times this figure: with 64 MiB a 100k import grew
@@ -22,6 +22,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 const STORE_CACHE_BYTES: u64 = 16 << 20;
 /// Files parsed in parallel and then stored in order, per step of an import.
 const IMPORT_CHUNK: usize = 256;
+/// Chunks an import reads ahead of the parsers: with files not in the page cache, parsers
+/// that read their own files waited on the disk with their cores idle (a 100k import took
+/// 60 s instead of 46 s).
+const READ_AHEAD_CHUNKS: usize = 2;
 /// File in the data directory that says the last process closed the archive cleanly.
 const CLEAN_MARKER: &str = "closed-cleanly";
 /// Documents between index commits during an import (bounds memory and lost work on a crash).
@@ -337,12 +341,21 @@ impl Archive {
         };
         let mut writer = self.index.writer()?;
         let mut since_commit = 0usize;
-        // Parsing and packing of the next chunk runs while this thread stores the current one.
+        // Three stages at once: one thread reads the files of the chunks ahead, the parsers
+        // parse and pack the next chunk, and this thread stores the current one.
+        let (read_tx, read_rx) = std::sync::mpsc::sync_channel(READ_AHEAD_CHUNKS);
         let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel(1);
         let index = &self.index;
         std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || {
                 for chunk in files.chunks(IMPORT_CHUNK) {
+                    if read_tx.send(read_chunk(chunk)).is_err() {
+                        break; // the parsing side stopped
+                    }
+                }
+            });
+            scope.spawn(move || {
+                for chunk in read_rx {
                     if chunks_tx.send(parse_in_parallel(chunk, index)).is_err() {
                         break; // the storing side stopped on an error
                     }
@@ -891,50 +904,57 @@ fn index_current(
     Ok(())
 }
 
-/// Reads, parses, packs (compresses for the store) and builds the index documents of a chunk
-/// of files on every core; results come back in input order so that the newest of two
-/// versions in one import is always the later file.
+/// A chunk of files as read: each path with its bytes, or why they could not be read.
+type ReadChunk = Vec<(PathBuf, std::result::Result<Vec<u8>, String>)>;
+
+/// Reads a chunk of files, in order.
+fn read_chunk(chunk: &[(PathBuf, u64)]) -> ReadChunk {
+    chunk
+        .iter()
+        .map(|(path, _)| {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+            (path.clone(), bytes)
+        })
+        .collect()
+}
+
+/// Parses, packs (compresses for the store) and builds the index documents of a chunk of
+/// files on every core; results come back in input order so that the newest of two versions
+/// in one import is always the later file.
 fn parse_in_parallel(
-    chunk: &[(PathBuf, u64)],
+    chunk: ReadChunk,
     index: &FullTextIndex,
 ) -> Vec<(PathBuf, std::result::Result<ParsedFile, String>)> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(chunk.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<std::result::Result<ParsedFile, String>>> = Vec::new();
+    let mut slots = Vec::new();
     slots.resize_with(chunk.len(), || None);
+    let queue = std::sync::Mutex::new(chunk.into_iter().enumerate());
     let results = std::sync::Mutex::new(slots);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((path, _)) = chunk.get(i) else { break };
-                let parsed = match std::fs::read(path) {
-                    Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
-                    Ok(bytes) => {
-                        let result = parse::parse(&bytes, &display_name(path))
-                            .map(|record| Parsed::new(record, &bytes, index));
-                        Ok(ParsedFile { bytes, result })
-                    }
-                };
+                let next = queue
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .next();
+                let Some((i, (path, read))) = next else { break };
+                let parsed = read.map(|bytes| {
+                    let result = parse::parse(&bytes, &display_name(&path))
+                        .map(|record| Parsed::new(record, &bytes, index));
+                    ParsedFile { bytes, result }
+                });
                 results
                     .lock()
-                    .expect("no worker panics while holding the lock")[i] = Some(parsed);
+                    .expect("no worker panics while holding the lock")[i] = Some((path, parsed));
             });
         }
     });
+    // Every slot is filled: a worker that panicked would have ended the scope with its panic.
     let slots = results.into_inner().expect("workers have finished");
-    chunk
-        .iter()
-        .zip(slots)
-        .map(|((path, _), slot)| {
-            (
-                path.clone(),
-                slot.unwrap_or_else(|| Err("not parsed".into())),
-            )
-        })
-        .collect()
+    slots.into_iter().flatten().collect()
 }
 
 /// Extensions of files that may be reports, when walking a directory (lowercase; files without
@@ -1085,6 +1105,45 @@ mod tests {
         let verify = archive.verify().unwrap();
         assert_eq!((verify.agencies, verify.current), (1, 1), "{verify:?}");
         assert!(verify.is_consistent(), "{verify:?}");
+    }
+
+    #[test]
+    fn files_read_ahead_come_back_parsed_in_order_with_unreadable_ones_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = "朝阳区人民政府\n2023年政府信息公开工作年度报告\n\
+                      一、总体情况\n2023年，北京市朝阳区人民政府主动公开政府信息。\n";
+        let mut files = Vec::new();
+        for i in 0..5 {
+            let path = dir.path().join(format!("{i}.txt"));
+            std::fs::write(&path, report.replace("2023", &format!("{}", 2019 + i))).unwrap();
+            files.push((path, 0));
+        }
+        let missing = dir.path().join("gone.txt");
+        files.insert(2, (missing.clone(), 0));
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, b"").unwrap();
+        files.push((empty.clone(), 0));
+
+        let index = FullTextIndex::open(&dir.path().join("index")).unwrap();
+        let parsed = parse_in_parallel(read_chunk(&files), &index);
+        let paths: Vec<&PathBuf> = parsed.iter().map(|(path, _)| path).collect();
+        let expected: Vec<&PathBuf> = files.iter().map(|(path, _)| path).collect();
+        assert_eq!(paths, expected);
+        let mut years = Vec::new();
+        for (path, result) in &parsed {
+            match result {
+                Err(reason) if path == &missing => {
+                    assert!(reason.contains("gone.txt") && reason.contains("cannot read"));
+                }
+                Ok(ParsedFile { result: Err(_), .. }) if path == &empty => {}
+                Ok(ParsedFile {
+                    result: Ok(parsed), ..
+                }) => years.push(parsed.head.year),
+                _ => panic!("{}: unexpected outcome", path.display()),
+            }
+        }
+        let expected: Vec<Option<i32>> = (2019..2024).map(Some).collect();
+        assert_eq!(years, expected);
     }
 
     #[test]
