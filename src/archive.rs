@@ -22,9 +22,9 @@ use std::sync::atomic::Ordering;
 const STORE_CACHE_BYTES: u64 = 16 << 20;
 /// Files parsed in parallel and then stored in order, per step of an import.
 const IMPORT_CHUNK: usize = 256;
-/// Chunks an import reads ahead of the parsers: with files not in the page cache, parsers
-/// that read their own files waited on the disk with their cores idle (a 100k import took
-/// 60 s instead of 46 s).
+/// Chunks an import reads ahead of the parsers: parsers that read their own files waited on
+/// each read with their cores idle (100k demo import, alternating builds: warm page cache
+/// 62 s -> 51-59 s, cold 67.5 s -> 64.7 s; docs/benchmarks.md item 25).
 const READ_AHEAD_CHUNKS: usize = 2;
 /// File in the data directory that says the last process closed the archive cleanly.
 const CLEAN_MARKER: &str = "closed-cleanly";
