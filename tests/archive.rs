@@ -170,6 +170,47 @@ fn reimport_changes_nothing_and_a_changed_file_is_a_new_version() {
     assert!(archive.verify().unwrap().is_consistent());
 }
 
+/// An import reads, parses and stores its files in chunks on separate threads; of two versions
+/// of one report in one import, the later file is current even when the two are chunks apart.
+#[test]
+fn of_two_versions_chunks_apart_in_one_import_the_later_file_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let original = std::fs::read(&seed_files()[0]).unwrap();
+    std::fs::write(corpus.join("000_original.txt"), &original).unwrap();
+    // More files between the two than one chunk of an import holds (256).
+    for i in 0..300 {
+        let agency = format!("北京市海淀区第{i}办公室");
+        std::fs::write(
+            corpus.join(format!("100_{i:03}.txt")),
+            report::text_of(&agency, "北京市海淀区"),
+        )
+        .unwrap();
+    }
+    let mut corrected = original.clone();
+    corrected.extend_from_slice("\n（本报告于次年更正后重新发布。）\n".as_bytes());
+    std::fs::write(corpus.join("zzz_corrected.txt"), &corrected).unwrap();
+
+    let archive = Archive::open(&dir.path().join("data")).unwrap();
+    let summary = archive.import(&[corpus], &Silent).unwrap();
+    assert_eq!(summary.files, 302, "{summary:?}");
+    assert!(summary.failed.is_empty(), "{summary:?}");
+
+    let found = search(
+        &archive,
+        SearchRequest {
+            agency: Some(SEED_AGENCIES[0].to_string()),
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(found.total, 1, "only the current version is indexed");
+    let current = archive.report(&found.hits[0].id).unwrap().unwrap();
+    assert!(current.is_current);
+    assert_eq!(current.record.source.file, "zzz_corrected.txt");
+    assert_eq!(current.versions.len(), 2);
+}
+
 /// The name both places' district governments go by.
 pub const CHAOYANG: &str = "朝阳区人民政府";
 /// GB/T 2260 codes of 北京市朝阳区 and 长春市朝阳区.
