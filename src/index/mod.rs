@@ -7,7 +7,8 @@
 //! - `tokenizer.rs` cuts text with one shared jieba and the domain dictionary
 //!   (`data/userdict.txt`) into terms at compact positions.
 //! - `query.rs` builds the query in code from the request (never QueryParser on user text);
-//!   `collector.rs` gathers matches, sort keys and facet counts in one pass;
+//!   `collector.rs` gathers matches, sort keys and facet counts in one pass; `clauses.rs`
+//!   runs searches of common words from the kept matches and scores of their clauses;
 //!   `snippet.rs` makes the highlighted snippets.
 //!
 //! The index can always be rebuilt from the store: when its schema or dictionary version differs
@@ -15,6 +16,7 @@
 //! rebuilds it ([`FullTextIndex::recreate`], then every record again). Calls `record` only;
 //! knows nothing of the store, the web or the CLI.
 
+mod clauses;
 mod collector;
 mod document;
 mod query;
@@ -30,6 +32,9 @@ pub use schema::{SCHEMA_VERSION, STAT_KEYS};
 pub use tokenizer::dictionary_version;
 
 use crate::record::Record;
+use clauses::KeptClauses;
+#[cfg(test)]
+use clauses::KEPT_BYTES;
 use collector::{
     Collected, FacetDictionary, FacetField, Match, MatchCollector, SegmentFacetValues, SortSource,
     Tally,
@@ -165,6 +170,8 @@ pub struct FullTextIndex {
     segment_values: Mutex<HashMap<SegmentId, Arc<SegmentFacetValues>>>,
     /// The facet dictionary of the searcher generation searched last.
     dictionary: Mutex<Option<(u64, Arc<FacetDictionary>)>>,
+    /// The clauses of recent searches of common words, evaluated.
+    kept: KeptClauses,
 }
 
 impl std::fmt::Debug for FullTextIndex {
@@ -234,7 +241,15 @@ impl FullTextIndex {
             fields,
             segment_values: Mutex::new(HashMap::new()),
             dictionary: Mutex::new(None),
+            kept: KeptClauses::new(),
         })
+    }
+
+    /// The same index with other limits on kept clauses (tests run every plan both ways).
+    #[cfg(test)]
+    fn with_kept_clauses(mut self, kept: KeptClauses) -> Self {
+        self.kept = kept;
+        self
     }
 
     /// Delete the index in `dir` (only if `dir` holds an index or nothing) and open a new,
@@ -381,8 +396,15 @@ impl FullTextIndex {
             segments,
             dictionary,
         };
+        if let Some(collected) = self
+            .kept
+            .search(searcher, &built.plan, &collector)
+            .map_err(|e| self.tantivy_error(e))?
+        {
+            return Ok(collected);
+        }
         searcher
-            .search(&*built.query, &collector)
+            .search(&*built.plan.to_query(), &collector)
             .map_err(|e| self.tantivy_error(e))
     }
 
@@ -1060,6 +1082,141 @@ mod tests {
             index.search(&unknown),
             Err(IndexError::UnknownStatKey { .. })
         ));
+    }
+
+    /// Every way a search can be put, over a corpus of two commits with a replaced report:
+    /// the plans run from kept clauses (every plan, with room for all leaves and with room for
+    /// none) give what tantivy gives: the same total, facets and matches with the same scores
+    /// (to float rounding), and for sorts without scores the same order.
+    #[test]
+    fn kept_clauses_give_what_tantivy_gives() {
+        let texts = [
+            "本年度共办理建议提案9件，政务公开培训2次。",
+            "办理人大代表建议和政协委员提案12件，依申请公开工作规范。",
+            "建议、提案答复及时，组织政务公开培训。",
+            "依申请公开申请5件，行政复议1件，工作人员培训。",
+            "主动公开政府信息，政务新媒体更新及时，建议提案全部公开。",
+            "行政复议和行政诉讼均为0件。政务公开工作人员参加培训。",
+        ];
+        let mut first = Vec::new();
+        for i in 0..36 {
+            let mut record = report(
+                &format!("r{i:02}"),
+                2020 + (i % 5) as i32,
+                &format!("{}{}", texts[i % texts.len()], texts[(i / 3) % texts.len()]),
+            );
+            record.level = [Level::County, Level::City, Level::Province][i % 3];
+            first.push(with_new_requests(record, (i % 7) as i64 * 3));
+        }
+        let (dir, index) = index_of(&first);
+        let mut writer = index.writer().expect("writer");
+        // A second segment, and a report replaced (deleted in the first).
+        writer
+            .add(&report("r00", 2024, "建议提案改为办理建议提案20件。"))
+            .expect("add");
+        for i in 36..48 {
+            writer
+                .add(&report(&format!("r{i:02}"), 2023, texts[i % texts.len()]))
+                .expect("add");
+        }
+        writer.commit().expect("commit");
+        drop(writer);
+
+        let tantivy_only = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(u64::MAX, KEPT_BYTES));
+        let kept_all = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(0, KEPT_BYTES));
+        let kept_none = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(0, 1));
+
+        let mut requests = Vec::new();
+        for q in [
+            "建议提案",
+            "政务公开 培训",
+            "\"依申请公开\"",
+            "建议提案 -培训",
+            "行政复议 OR 政务新媒体",
+            "政务公开 工作人员 OR 建议提案",
+            "依申请公开 申请",
+            "-行政诉讼",
+            "",
+            "没有的词",
+        ] {
+            requests.push(query(q));
+            let mut year = query(q);
+            (year.year_from, year.year_to) = (Some(2022), Some(2023));
+            requests.push(year);
+            let mut filtered = query(q);
+            filtered.level = Some(Level::City);
+            filtered.conditions = vec!["requests.new.total>=6".parse().expect("condition")];
+            requests.push(filtered);
+            let mut section = query(q);
+            section.section = Some(1);
+            requests.push(section);
+            let mut newest = query(q);
+            newest.sort = Sort::YearDesc;
+            requests.push(newest);
+            let mut by_stat = query(q);
+            by_stat.sort = Sort::Stat {
+                key: "requests.new.total".into(),
+                descending: true,
+            };
+            requests.push(by_stat);
+        }
+        let matches = |results: &SearchResults| -> Vec<(String, String)> {
+            let mut all: Vec<(String, String)> = results
+                .hits
+                .iter()
+                .map(|h| (h.id.clone(), format!("{:.4}", h.score)))
+                .collect();
+            all.sort();
+            all
+        };
+        let mut kept_searches = 0;
+        for mut req in requests {
+            req.limit = 100;
+            let expected = search(&tantivy_only, &req);
+            for index in [&kept_all, &kept_none] {
+                let got = search(index, &req);
+                assert_eq!(got.total, expected.total, "{req:?}");
+                assert_eq!(got.facets, expected.facets, "{req:?}");
+                assert_eq!(matches(&got), matches(&expected), "{req:?}");
+                if req.sort == Sort::Relevance && !req.q.is_empty() {
+                    assert!(got.hits.windows(2).all(|w| w[0].score >= w[1].score));
+                } else {
+                    assert_eq!(ids(&got), ids(&expected), "{req:?}");
+                }
+            }
+            kept_searches += usize::from(expected.total > 0);
+        }
+        assert!(kept_searches > 30, "most requests match something");
+        // The replaced report is found once, in its new version.
+        let replaced = search(&kept_all, &query("改为"));
+        assert_eq!(ids(&replaced), vec!["r00"]);
+    }
+
+    #[test]
+    fn kept_clauses_are_dropped_when_the_index_changes() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "政务公开培训。"),
+            report("b", 2023, "政务公开。"),
+        ]);
+        let index = index.with_kept_clauses(KeptClauses::with_limits(0, KEPT_BYTES));
+        assert_eq!(search(&index, &query("政务公开 培训")).total, 1);
+        let mut writer = index.writer().expect("writer");
+        writer
+            .add(&report("c", 2024, "政务公开培训，培训两次。"))
+            .expect("add");
+        writer.commit().expect("commit");
+        let results = search(&index, &query("政务公开 培训"));
+        assert_eq!(results.total, 2);
+        assert_eq!(sorted(ids(&results)), vec!["a", "c"]);
+        writer.delete("a");
+        writer.commit().expect("commit");
+        assert_eq!(ids(&search(&index, &query("政务公开 培训"))), vec!["c"]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! What a search asks for ([`SearchRequest`], [`Condition`], [`Sort`]) and how it becomes one
 //! tantivy BooleanQuery, built in code: user text is never handed to tantivy's QueryParser.
+//! The query is built as a [`Plan`], a tree of tantivy queries that `clauses.rs` can also
+//! evaluate from kept per-clause results; [`Plan::to_query`] gives the one tantivy runs.
 //!
 //! `q` semantics: unquoted words must all appear (each term Must, the word's exact phrase a
 //! boosted Should); "quoted text" must appear as a phrase; `-word` excludes; `OR` between two
@@ -19,7 +21,7 @@ use tantivy::query::{
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Score, Term};
 
 /// A year range of at most this many years after its first is searched as one term per year.
 const MAX_YEARS_AS_TERMS: i64 = 10;
@@ -312,8 +314,68 @@ struct TextTarget {
     fields: Vec<Field>,
 }
 
-/// The query of one item, or `None` when it has no searchable character.
-fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
+/// A query as a tree of tantivy queries. [`Plan::to_query`] gives the query tantivy runs;
+/// `clauses.rs` evaluates the same tree from each leaf's kept matches and scores, so both
+/// ways give the same matches and (up to the order floats are added in) the same scores.
+#[derive(Debug)]
+pub(crate) enum Plan {
+    /// A query tantivy evaluates by itself: a term, a phrase, a filter.
+    Leaf(Box<dyn Query>),
+    /// A BooleanQuery: every Must clause matches (without any, one Should clause does) and no
+    /// MustNot clause does; the score sums the clauses that match.
+    Bool(Vec<(Occur, Plan)>),
+    /// The score of the inner plan times the boost.
+    Boost(Box<Plan>, Score),
+    /// Selects what the inner plan matches and scores 0.
+    Filter(Box<Plan>),
+}
+
+impl Clone for Plan {
+    fn clone(&self) -> Self {
+        match self {
+            Plan::Leaf(query) => Plan::Leaf(query.box_clone()),
+            Plan::Bool(clauses) => Plan::Bool(clauses.clone()),
+            Plan::Boost(inner, boost) => Plan::Boost(inner.clone(), *boost),
+            Plan::Filter(inner) => Plan::Filter(inner.clone()),
+        }
+    }
+}
+
+impl Plan {
+    fn leaf(query: impl Query) -> Plan {
+        Plan::Leaf(Box::new(query))
+    }
+
+    /// Any of `plans` (one alone is itself).
+    fn any(mut plans: Vec<Plan>) -> Plan {
+        if plans.len() == 1 {
+            return plans.remove(0);
+        }
+        Plan::Bool(plans.into_iter().map(|p| (Occur::Should, p)).collect())
+    }
+
+    fn boost(self, boost: Score) -> Plan {
+        Plan::Boost(Box::new(self), boost)
+    }
+
+    /// The tantivy query of this plan.
+    pub fn to_query(&self) -> Box<dyn Query> {
+        match self {
+            Plan::Leaf(query) => query.box_clone(),
+            Plan::Bool(clauses) => Box::new(BooleanQuery::new(
+                clauses
+                    .iter()
+                    .map(|(occur, plan)| (*occur, plan.to_query()))
+                    .collect(),
+            )),
+            Plan::Boost(inner, boost) => Box::new(BoostQuery::new(inner.to_query(), *boost)),
+            Plan::Filter(inner) => Box::new(ConstScoreQuery::new(inner.to_query(), 0.0)),
+        }
+    }
+}
+
+/// The plan of one item, or `None` when it has no searchable character.
+fn item_plan(item: &Item, target: &TextTarget) -> Option<Plan> {
     let (text, is_phrase) = match item {
         Item::Word(w) => (w.as_str(), false),
         Item::Phrase(p) => (p.as_str(), true),
@@ -333,23 +395,18 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
     if is_phrase || words.len() == 1 {
         return Some(match &compound {
             // Printed as typed ranks first here too.
-            Some([printed, across]) => Box::new(BooleanQuery::union(vec![
-                Box::new(BoostQuery::new(
-                    term_in_any_field(printed, target),
-                    EXACT_BOOST,
-                )),
+            Some([printed, across]) => Plan::any(vec![
+                term_in_any_field(printed, target).boost(EXACT_BOOST),
                 term_in_any_field(across, target),
-            ])),
-            None => phrase_query(&words, target),
+            ]),
+            None => phrase_plan(&words, target),
         });
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+    let mut clauses: Vec<(Occur, Plan)> = words
         .iter()
         .map(|w| (Occur::Must, term_in_any_field(&w.text, target)))
         .collect();
-    let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
-        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
-    };
+    let boosted = |plan: Plan, boost: f32| -> (Occur, Plan) { (Occur::Should, plan.boost(boost)) };
     match &compound {
         // The phrase of the parts is the printed term or the term across punctuation, and the
         // word as typed (建议提案, not 建议、提案) is the printed term again: one clause with
@@ -362,63 +419,59 @@ fn item_query(item: &Item, target: &TextTarget) -> Option<Box<dyn Query>> {
             clauses.push(boosted(term_in_any_field(across, target), PHRASE_BOOST));
         }
         None => {
-            clauses.push(boosted(phrase_query(&words, target), PHRASE_BOOST));
+            clauses.push(boosted(phrase_plan(&words, target), PHRASE_BOOST));
             // A report that prints the word itself outranks one that prints it punctuated.
             if as_typed.len() != words.len() {
-                clauses.push(boosted(phrase_query(&as_typed, target), EXACT_BOOST));
+                clauses.push(boosted(phrase_plan(&as_typed, target), EXACT_BOOST));
             }
         }
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Some(Plan::Bool(clauses))
 }
 
 /// A term in any of the target fields.
-fn term_in_any_field(text: &str, target: &TextTarget) -> Box<dyn Query> {
-    let mut queries: Vec<Box<dyn Query>> = target
-        .fields
-        .iter()
-        .map(|&f| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, text),
-                IndexRecordOption::WithFreqs,
-            )) as Box<dyn Query>
-        })
-        .collect();
-    if queries.len() == 1 {
-        return queries.remove(0);
-    }
-    Box::new(BooleanQuery::union(queries))
+fn term_in_any_field(text: &str, target: &TextTarget) -> Plan {
+    Plan::any(
+        target
+            .fields
+            .iter()
+            .map(|&f| {
+                Plan::leaf(TermQuery::new(
+                    Term::from_field_text(f, text),
+                    IndexRecordOption::WithFreqs,
+                ))
+            })
+            .collect(),
+    )
 }
 
 /// The words as a phrase (at their compact positions) in any of the target fields; a single
 /// word is a term query.
-fn phrase_query(words: &[Word], target: &TextTarget) -> Box<dyn Query> {
+fn phrase_plan(words: &[Word], target: &TextTarget) -> Plan {
     if words.len() < 2 {
         let text = words.first().map(|w| w.text.as_str()).unwrap_or_default();
         return term_in_any_field(text, target);
     }
     let base = words.first().map(|w| w.position).unwrap_or(0);
-    let mut queries: Vec<Box<dyn Query>> = target
-        .fields
-        .iter()
-        .map(|&f| {
-            let terms = words
-                .iter()
-                .map(|w| (w.position - base, Term::from_field_text(f, &w.text)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset(terms)) as Box<dyn Query>
-        })
-        .collect();
-    if queries.len() == 1 {
-        return queries.remove(0);
-    }
-    Box::new(BooleanQuery::union(queries))
+    Plan::any(
+        target
+            .fields
+            .iter()
+            .map(|&f| {
+                let terms = words
+                    .iter()
+                    .map(|w| (w.position - base, Term::from_field_text(f, &w.text)))
+                    .collect();
+                Plan::leaf(PhraseQuery::new_with_offset(terms))
+            })
+            .collect(),
+    )
 }
 
 /// The built query and whether it ranks by text.
 pub(crate) struct BuiltQuery {
     /// The whole query: text clauses and filters.
-    pub query: Box<dyn Query>,
+    pub plan: Plan,
     /// True when `q` gave at least one positive clause (relevance means something).
     pub has_text: bool,
     /// The field snippets are taken from.
@@ -446,36 +499,32 @@ pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, 
     };
     let snippet_field = target.fields.first().copied().unwrap_or(fields.narrative);
 
-    let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut text_clauses: Vec<(Occur, Plan)> = Vec::new();
     let mut has_text = false;
     for clause in parse_text(&req.q) {
-        let alternatives: Vec<Box<dyn Query>> = clause
+        let alternatives: Vec<Plan> = clause
             .items
             .iter()
-            .filter_map(|item| item_query(item, &target))
+            .filter_map(|item| item_plan(item, &target))
             .collect();
-        let query: Box<dyn Query> = match alternatives.len() {
-            0 => continue,
-            1 => alternatives
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| Box::new(EmptyQuery)),
-            _ => Box::new(BooleanQuery::union(alternatives)),
-        };
+        if alternatives.is_empty() {
+            continue;
+        }
+        let plan = Plan::any(alternatives);
         if clause.negated {
-            text_clauses.push((Occur::MustNot, query));
+            text_clauses.push((Occur::MustNot, plan));
         } else {
             has_text = true;
-            text_clauses.push((Occur::Must, query));
+            text_clauses.push((Occur::Must, plan));
         }
     }
 
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut clauses: Vec<(Occur, Plan)> = Vec::new();
     let text_query = if has_text {
         let positive: Vec<Box<dyn Query>> = text_clauses
             .iter()
             .filter(|(occur, _)| *occur == Occur::Must)
-            .map(|(_, q)| q.box_clone())
+            .map(|(_, plan)| plan.to_query())
             .collect();
         Some(Box::new(BooleanQuery::intersection(positive)) as Box<dyn Query>)
     } else {
@@ -485,10 +534,10 @@ pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, 
     push_filters(req, fields, &mut clauses)?;
     if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
         // Only exclusions (or nothing): start from every report.
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+        clauses.push((Occur::Must, Plan::leaf(AllQuery)));
     }
     Ok(BuiltQuery {
-        query: Box::new(BooleanQuery::new(clauses)),
+        plan: Plan::Bool(clauses),
         has_text,
         snippet_field,
         text_query,
@@ -530,10 +579,10 @@ fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
 fn push_filters(
     req: &SearchRequest,
     fields: &Fields,
-    clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+    clauses: &mut Vec<(Occur, Plan)>,
 ) -> Result<(), IndexError> {
     let mut must = |q: Box<dyn Query>| {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        clauses.push((Occur::Must, Plan::Filter(Box::new(Plan::Leaf(q)))));
     };
     if let Some(agency) = req
         .agency

@@ -1,0 +1,480 @@
+//! Kept clauses: the matches and scores of a search's frequent terms and phrases, kept between
+//! searches, so a search of common words combines kept results instead of reading postings.
+//!
+//! A search of two common words at 100k reports matches tens of thousands of them, and tantivy
+//! decodes, intersects and scores every posting of every term, phrase and boost for each search.
+//! Searches share their clauses (政务公开, 培训, a year): here each leaf of a [`Plan`] is
+//! evaluated by tantivy once per index generation into a bitset and a score per document, and a
+//! search only ANDs bitsets and adds scores. Leaves are kept up to [`KEPT_BYTES`], least
+//! recently used dropped first, and all are dropped when a commit changes the index (a term's
+//! BM25 weight depends on the whole index).
+//!
+//! Only worth it when every match is visited anyway: a plan is run here only when the rarest of
+//! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports; rarer
+//! searches go to tantivy, whose intersection skips through the rare term's postings. The plan
+//! is the same in both ways, so the matches, totals and facets are the same; scores agree up to
+//! the order floats are added in.
+
+use crate::index::collector::{Collected, MatchCollector};
+use crate::index::query::Plan;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Occur, Query};
+use tantivy::{DocId, Score, Searcher, SegmentReader, TERMINATED};
+
+/// Memory for kept leaves: a scored leaf takes 4⅛ bytes per report (a score and a bit), about
+/// 400 KB at 100k reports, so this keeps about 160 of them.
+pub(crate) const KEPT_BYTES: usize = 64 << 20;
+
+/// A plan runs on kept leaves when its rarest required clause matches at least this many per
+/// thousand reports (or is estimated to).
+pub(crate) const MIN_SHARE_PER_MILLE: u64 = 50;
+
+/// Keeps the leaves of recent plans for the current index generation.
+pub(crate) struct KeptClauses {
+    kept: Mutex<Kept>,
+    /// Least matches per thousand reports of a plan's rarest required clause.
+    min_share_per_mille: u64,
+    budget_bytes: usize,
+}
+
+#[derive(Default)]
+struct Kept {
+    generation: u64,
+    leaves: HashMap<String, KeptEntry>,
+    bytes: usize,
+    /// Counts uses, to find the least recently used leaf.
+    clock: u64,
+}
+
+struct KeptEntry {
+    leaf: Arc<Leaf>,
+    last_used: u64,
+}
+
+/// One leaf over every segment of a searcher.
+struct Leaf {
+    segments: Vec<LeafSegment>,
+    /// Matches in all segments, deleted documents included.
+    matches: u64,
+}
+
+/// One leaf in one segment: which documents match and, for a scored leaf, their scores (0
+/// where it does not match).
+struct LeafSegment {
+    bits: Vec<u64>,
+    scores: Option<Vec<Score>>,
+}
+
+impl Leaf {
+    fn bytes(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| s.bits.len() * 8 + s.scores.as_ref().map_or(0, |v| v.len() * 4))
+            .sum()
+    }
+}
+
+impl KeptClauses {
+    /// Keeps up to [`KEPT_BYTES`] of leaves for plans whose rarest required clause matches
+    /// at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports.
+    pub fn new() -> Self {
+        Self::with_limits(MIN_SHARE_PER_MILLE, KEPT_BYTES)
+    }
+
+    /// With other limits: a share of 0 runs every plan here (tests compare both ways).
+    pub fn with_limits(min_share_per_mille: u64, budget_bytes: usize) -> Self {
+        KeptClauses {
+            kept: Mutex::new(Kept::default()),
+            min_share_per_mille,
+            budget_bytes,
+        }
+    }
+
+    /// Run `plan` with `collector` from kept leaves, or `None` when the plan is better left to
+    /// tantivy (its rarest required clause is rare).
+    pub fn search(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        collector: &MatchCollector,
+    ) -> tantivy::Result<Option<Collected>> {
+        let generation = searcher.generation().generation_id();
+        let num_docs = searcher.num_docs();
+        let least = num_docs.saturating_mul(self.min_share_per_mille) / 1000;
+        if self.estimate(searcher, generation, plan)? < least.max(1) {
+            return Ok(None);
+        }
+        let scoring = collector.requires_scoring();
+        let tree = self.resolve(searcher, generation, plan, true)?;
+        let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let ord = ord as u32;
+            let mut segment = collector.for_segment(ord, reader)?;
+            let node = tree.segment(ord as usize);
+            let bits = node.bits();
+            let sum = node.sum();
+            visit(&bits, reader, |doc| {
+                let score = if scoring { sum.score(doc) } else { 0.0 };
+                segment.collect(doc, score);
+            });
+            fruits.push(segment.harvest());
+        }
+        collector.merge_fruits(fruits).map(Some)
+    }
+
+    /// An upper bound on the matches of `plan`: a kept leaf's count, an unkept term leaf's
+    /// smallest document frequency (a phrase matches no more than its rarest term), and every
+    /// report for a leaf without terms (a range); a plan with required clauses matches no
+    /// more than the rarest, one without them no more than all its optional ones together.
+    fn estimate(&self, searcher: &Searcher, generation: u64, plan: &Plan) -> tantivy::Result<u64> {
+        Ok(match plan {
+            Plan::Leaf(query) => {
+                let key = leaf_key(query.as_ref(), true);
+                let kept = self
+                    .kept(generation, &key)
+                    .or_else(|| self.kept(generation, &leaf_key(query.as_ref(), false)));
+                match kept {
+                    Some(leaf) => leaf.matches,
+                    None => {
+                        let mut terms = Vec::new();
+                        query.query_terms(&mut |term, _| terms.push(term.clone()));
+                        let mut least = searcher.num_docs();
+                        for term in &terms {
+                            least = least.min(searcher.doc_freq(term)?);
+                        }
+                        least
+                    }
+                }
+            }
+            Plan::Bool(clauses) => {
+                let required: Vec<&Plan> = clauses
+                    .iter()
+                    .filter(|(occur, _)| *occur == Occur::Must)
+                    .map(|(_, p)| p)
+                    .collect();
+                if required.is_empty() {
+                    let mut sum = 0u64;
+                    for (occur, p) in clauses {
+                        if *occur == Occur::Should {
+                            sum = sum.saturating_add(self.estimate(searcher, generation, p)?);
+                        }
+                    }
+                    sum
+                } else {
+                    let mut least = u64::MAX;
+                    for p in required {
+                        least = least.min(self.estimate(searcher, generation, p)?);
+                    }
+                    least
+                }
+            }
+            Plan::Boost(inner, _) | Plan::Filter(inner) => {
+                self.estimate(searcher, generation, inner)?
+            }
+        })
+    }
+
+    /// The kept leaf of `key` at `generation`, marked as used.
+    fn kept(&self, generation: u64, key: &str) -> Option<Arc<Leaf>> {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.generation != generation {
+            return None;
+        }
+        kept.clock += 1;
+        let now = kept.clock;
+        let entry = kept.leaves.get_mut(key)?;
+        entry.last_used = now;
+        Some(entry.leaf.clone())
+    }
+
+    /// Keep `leaf`, dropping the least recently used leaves beyond the budget (and every leaf
+    /// of another generation).
+    fn keep(&self, generation: u64, key: String, leaf: Arc<Leaf>) {
+        let bytes = leaf.bytes();
+        if bytes > self.budget_bytes {
+            return;
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.generation != generation {
+            *kept = Kept {
+                generation,
+                ..Kept::default()
+            };
+        }
+        kept.clock += 1;
+        let now = kept.clock;
+        if let Some(old) = kept.leaves.insert(
+            key,
+            KeptEntry {
+                leaf,
+                last_used: now,
+            },
+        ) {
+            kept.bytes -= old.leaf.bytes();
+        }
+        kept.bytes += bytes;
+        while kept.bytes > self.budget_bytes {
+            let Some(oldest) = kept
+                .leaves
+                .iter()
+                .min_by_key(|(_, entry)| entry.last_used)
+                .map(|(key, _)| key.clone())
+            else {
+                break;
+            };
+            if let Some(entry) = kept.leaves.remove(&oldest) {
+                kept.bytes -= entry.leaf.bytes();
+            }
+        }
+    }
+
+    /// The plan with every leaf evaluated (from the kept ones, or by tantivy and then kept).
+    /// `scored` is false under a filter, whose leaves keep no scores.
+    fn resolve(
+        &self,
+        searcher: &Searcher,
+        generation: u64,
+        plan: &Plan,
+        scored: bool,
+    ) -> tantivy::Result<Resolved> {
+        Ok(match plan {
+            Plan::Leaf(query) => {
+                let key = leaf_key(query.as_ref(), scored);
+                let leaf = match self.kept(generation, &key) {
+                    Some(leaf) => leaf,
+                    None => {
+                        let leaf = Arc::new(evaluate(searcher, query.as_ref(), scored)?);
+                        self.keep(generation, key, leaf.clone());
+                        leaf
+                    }
+                };
+                Resolved::Leaf(leaf)
+            }
+            Plan::Bool(clauses) => {
+                let mut resolved = Vec::with_capacity(clauses.len());
+                for (occur, p) in clauses {
+                    // A MustNot clause never scores.
+                    let scored = scored && *occur != Occur::MustNot;
+                    resolved.push((*occur, self.resolve(searcher, generation, p, scored)?));
+                }
+                Resolved::Bool(resolved)
+            }
+            Plan::Boost(inner, boost) => Resolved::Boost(
+                Box::new(self.resolve(searcher, generation, inner, scored)?),
+                *boost,
+            ),
+            Plan::Filter(inner) => {
+                Resolved::Filter(Box::new(self.resolve(searcher, generation, inner, false)?))
+            }
+        })
+    }
+}
+
+/// The key of a leaf: the query as tantivy prints it (field, terms, offsets, bounds) and
+/// whether it keeps scores.
+fn leaf_key(query: &dyn Query, scored: bool) -> String {
+    format!("{}{query:?}", if scored { "scored " } else { "" })
+}
+
+/// Evaluate one leaf over every segment with tantivy.
+fn evaluate(searcher: &Searcher, query: &dyn Query, scored: bool) -> tantivy::Result<Leaf> {
+    let enable = if scored {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(enable)?;
+    let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+    let mut matches = 0u64;
+    for reader in searcher.segment_readers() {
+        let max_doc = reader.max_doc() as usize;
+        let mut bits = vec![0u64; max_doc.div_ceil(64)];
+        let mut scores = scored.then(|| vec![0.0; max_doc]);
+        match &mut scores {
+            Some(scores) => weight.for_each(reader, &mut |doc, score| {
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+                scores[doc as usize] = score;
+            })?,
+            None => weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs {
+                    bits[doc as usize / 64] |= 1 << (doc % 64);
+                }
+            })?,
+        }
+        matches += bits.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
+        segments.push(LeafSegment { bits, scores });
+    }
+    Ok(Leaf { segments, matches })
+}
+
+/// A plan whose leaves are evaluated.
+enum Resolved {
+    Leaf(Arc<Leaf>),
+    Bool(Vec<(Occur, Resolved)>),
+    Boost(Box<Resolved>, Score),
+    Filter(Box<Resolved>),
+}
+
+impl Resolved {
+    /// This plan in segment `ord`, with the bitset of every inner node computed.
+    fn segment(&self, ord: usize) -> Node<'_> {
+        match self {
+            Resolved::Leaf(leaf) => Node::Leaf(&leaf.segments[ord]),
+            Resolved::Boost(inner, boost) => Node::Boost(Box::new(inner.segment(ord)), *boost),
+            Resolved::Filter(inner) => Node::Filter(Box::new(inner.segment(ord))),
+            Resolved::Bool(clauses) => {
+                let clauses: Vec<(Occur, Node)> = clauses
+                    .iter()
+                    .map(|(occur, r)| (*occur, r.segment(ord)))
+                    .collect();
+                let bits = bool_bits(&clauses);
+                Node::Bool { clauses, bits }
+            }
+        }
+    }
+}
+
+/// The matches of a BooleanQuery, as tantivy defines them: all Must clauses (without any, one
+/// Should clause), and no MustNot clause.
+fn bool_bits(clauses: &[(Occur, Node)]) -> Vec<u64> {
+    let mut required = clauses.iter().filter(|(o, _)| *o == Occur::Must);
+    let mut bits = match required.next() {
+        Some((_, first)) => {
+            let mut bits = first.bits().into_owned();
+            for (_, node) in required {
+                for (word, other) in bits.iter_mut().zip(node.bits().iter()) {
+                    *word &= other;
+                }
+            }
+            bits
+        }
+        None => {
+            let mut bits: Vec<u64> = Vec::new();
+            for (_, node) in clauses.iter().filter(|(o, _)| *o == Occur::Should) {
+                let other = node.bits();
+                if bits.is_empty() {
+                    bits = other.into_owned();
+                } else {
+                    for (word, other) in bits.iter_mut().zip(other.iter()) {
+                        *word |= other;
+                    }
+                }
+            }
+            bits
+        }
+    };
+    for (_, node) in clauses.iter().filter(|(o, _)| *o == Occur::MustNot) {
+        for (word, other) in bits.iter_mut().zip(node.bits().iter()) {
+            *word &= !other;
+        }
+    }
+    bits
+}
+
+/// A resolved plan in one segment.
+enum Node<'a> {
+    Leaf(&'a LeafSegment),
+    Bool {
+        clauses: Vec<(Occur, Node<'a>)>,
+        bits: Vec<u64>,
+    },
+    Boost(Box<Node<'a>>, Score),
+    Filter(Box<Node<'a>>),
+}
+
+impl Node<'_> {
+    fn bits(&self) -> std::borrow::Cow<'_, [u64]> {
+        match self {
+            Node::Leaf(leaf) => std::borrow::Cow::Borrowed(&leaf.bits),
+            Node::Bool { bits, .. } => std::borrow::Cow::Borrowed(bits),
+            Node::Boost(inner, _) | Node::Filter(inner) => inner.bits(),
+        }
+    }
+
+    fn is_leaf(&self) -> bool {
+        match self {
+            Node::Leaf(_) => true,
+            Node::Boost(inner, _) | Node::Filter(inner) => inner.is_leaf(),
+            Node::Bool { .. } => false,
+        }
+    }
+
+    /// The scores of this node, which a document it matches sums as tantivy does (its Must
+    /// clauses and the Should clauses it matches), as a sum of leaf scores times boosts. A
+    /// leaf scores 0 where it does not match, so only an inner node under Should needs a test.
+    fn sum(&self) -> Sum<'_> {
+        let mut sum = Sum::default();
+        self.add_to(&mut sum, 1.0);
+        sum
+    }
+
+    fn add_to<'n>(&'n self, sum: &mut Sum<'n>, boost: Score) {
+        match self {
+            Node::Leaf(leaf) => {
+                if let Some(scores) = &leaf.scores {
+                    sum.terms.push((scores, boost));
+                }
+            }
+            Node::Boost(inner, by) => inner.add_to(sum, boost * by),
+            Node::Filter(_) => {}
+            Node::Bool { clauses, .. } => {
+                for (occur, node) in clauses {
+                    match occur {
+                        Occur::Must => node.add_to(sum, boost),
+                        Occur::Should if node.is_leaf() => node.add_to(sum, boost),
+                        Occur::Should => {
+                            let mut group = Sum::default();
+                            node.add_to(&mut group, boost);
+                            sum.groups.push((node.bits(), group));
+                        }
+                        Occur::MustNot => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A document's score as leaf scores times boosts, and groups that count only for the
+/// documents their bitset holds.
+#[derive(Default)]
+struct Sum<'n> {
+    terms: Vec<(&'n [Score], Score)>,
+    groups: Vec<(std::borrow::Cow<'n, [u64]>, Sum<'n>)>,
+}
+
+impl Sum<'_> {
+    fn score(&self, doc: DocId) -> Score {
+        let at = doc as usize;
+        let mut score = 0.0;
+        for (scores, boost) in &self.terms {
+            score += scores.get(at).copied().unwrap_or(0.0) * boost;
+        }
+        for (bits, group) in &self.groups {
+            if bits.get(at / 64).is_some_and(|w| w & (1 << (at % 64)) != 0) {
+                score += group.score(doc);
+            }
+        }
+        score
+    }
+}
+
+/// Call `f` with every document of `bits` that is not deleted, in order.
+fn visit(bits: &[u64], reader: &SegmentReader, mut f: impl FnMut(DocId)) {
+    let alive = reader.alive_bitset();
+    for (at, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            let doc = (at * 64) as DocId + word.trailing_zeros();
+            word &= word - 1;
+            if doc == TERMINATED || doc >= reader.max_doc() {
+                return;
+            }
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                f(doc);
+            }
+        }
+    }
+}
