@@ -1,16 +1,16 @@
-//! Highlighted snippets: tantivy's SnippetGenerator finds the best fragment (its length limit
-//! counts bytes); this module merges touching highlights so 建议提案 comes out as one
-//! `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One [`Snippets`] per
-//! request. Calls tantivy's snippet module and the index tokenizer.
+//! Highlighted snippets: the best fragment is found as tantivy's SnippetGenerator finds it
+//! (fragments of at most [`SNIPPET_BYTES`] cut where a word would overflow, the one whose query
+//! terms weigh most), over the index tokenizer's words of the part of a text around its
+//! densest cluster of query terms; this module merges touching highlights so 建议提案 comes out
+//! as one `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One
+//! [`Snippets`] per request. Calls the index tokenizer and tantivy's document frequencies.
 
-use crate::index::tokenizer::{is_clause_break, IndexTokenizer};
+use crate::index::tokenizer::{analyze, is_clause_break};
 use crate::markup::escape;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher};
 
 /// Fragment length in bytes (≈ 150 Chinese characters).
@@ -24,7 +24,9 @@ const FOCUS_CONTEXT_BYTES: usize = 90;
 
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {
-    generator: Option<SnippetGenerator>,
+    /// The query's terms as indexed, with their weights (rarer weighs more); `None` without a
+    /// query.
+    weights: Option<HashMap<String, Score>>,
     /// The query's terms that can be found in a text as they are, with their weights; empty
     /// when some term cannot.
     plain_terms: Vec<(String, Score)>,
@@ -38,17 +40,16 @@ impl Snippets {
         field: Field,
     ) -> tantivy::Result<Self> {
         let mut plain_terms = Vec::new();
-        let generator = match query {
+        let weights = match query {
             Some(query) => {
-                // As SnippetGenerator::create, but with a tokenizer that does not remember
-                // texts (the indexing one would keep every hit's text per search thread).
+                // The weights of tantivy's SnippetGenerator::create.
                 let mut terms = BTreeSet::new();
                 query.query_terms(&mut |term, _| {
                     if term.field() == field {
                         terms.insert(term.clone());
                     }
                 });
-                let mut weights = BTreeMap::new();
+                let mut weights = HashMap::new();
                 for term in terms {
                     let Some(text) = term.value().as_str().map(str::to_string) else {
                         continue;
@@ -69,19 +70,15 @@ impl Snippets {
                         .filter(|(t, _)| !t.chars().any(char::is_control))
                         .map(|(t, w)| (t.clone(), *w))
                         .collect();
+                    // In the order of the terms, so that equal clusters resolve the same way.
+                    plain_terms.sort_by(|a, b| a.0.cmp(&b.0));
                 }
-                let tokenizer = TextAnalyzer::from(IndexTokenizer::default());
-                Some(SnippetGenerator::new(
-                    weights,
-                    tokenizer,
-                    field,
-                    SNIPPET_BYTES,
-                ))
+                Some(weights)
             }
             None => None,
         };
         Ok(Snippets {
-            generator,
+            weights,
             plain_terms,
         })
     }
@@ -96,8 +93,7 @@ impl Snippets {
         let mut found: Vec<(usize, Score)> = Vec::new();
         for (term, weight) in &self.plain_terms {
             found.extend(
-                text.match_indices(term.as_str())
-                    .map(|(at, _)| (at, *weight)),
+                memchr::memmem::find_iter(text.as_bytes(), term.as_bytes()).map(|at| (at, *weight)),
             );
         }
         found.sort_by_key(|&(at, _)| at);
@@ -156,17 +152,20 @@ impl Snippets {
     /// The snippet of `text` as HTML, or the start of `opening` when `text` has no term of the
     /// query.
     pub fn html(&self, text: &str, opening: &str) -> String {
-        if let Some(generator) = &self.generator {
+        if let Some(weights) = &self.weights {
             let (offset, part) = self.focus(text);
-            let snippet = generator.snippet(part);
-            if !snippet.highlighted().is_empty() {
-                let range = snippet.fragment_range();
+            if let Some(best) = best_fragment(part, weights) {
+                let ranges: Vec<Range<usize>> = best
+                    .highlighted
+                    .iter()
+                    .map(|r| r.start - best.start..r.end - best.start)
+                    .collect();
                 let mut html = String::new();
-                if offset + range.start > 0 {
+                if offset + best.start > 0 {
                     html.push('…');
                 }
-                html.push_str(&highlight(snippet.fragment(), snippet.highlighted()));
-                if offset + range.end < text.len() {
+                html.push_str(&highlight(&part[best.start..best.stop], &ranges));
+                if offset + best.stop < text.len() {
                     html.push('…');
                 }
                 return html;
@@ -174,6 +173,48 @@ impl Snippets {
         }
         lead(opening)
     }
+}
+
+/// A run of words of at most [`SNIPPET_BYTES`] and the query terms in it.
+struct Fragment {
+    score: Score,
+    start: usize,
+    stop: usize,
+    highlighted: Vec<Range<usize>>,
+}
+
+/// The fragment of `text` whose query terms weigh most (the first of equals), as tantivy's
+/// SnippetGenerator picks it: words are taken in the tokenizer's order, and a word that would
+/// end more than [`SNIPPET_BYTES`] after the fragment's start opens the next one. Unlike
+/// tantivy's, it looks words up as indexed (tantivy lowercases each word into a new string
+/// first, which finds the same terms: the index lowercases ASCII only) and none is copied.
+fn best_fragment(text: &str, weights: &HashMap<String, Score>) -> Option<Fragment> {
+    let fresh = |start| Fragment {
+        score: 0.0,
+        start,
+        stop: start,
+        highlighted: Vec::new(),
+    };
+    let mut best: Option<Fragment> = None;
+    let mut keep = |fragment: Fragment| {
+        if fragment.score > 0.0 && best.as_ref().is_none_or(|b| fragment.score > b.score) {
+            best = Some(fragment);
+        }
+    };
+    let mut current = fresh(0);
+    for word in analyze(text, true) {
+        if word.end.saturating_sub(current.start) > SNIPPET_BYTES {
+            let next = fresh(word.start);
+            keep(std::mem::replace(&mut current, next));
+        }
+        current.stop = word.end;
+        if let Some(&weight) = weights.get(&word.text) {
+            current.score += weight;
+            current.highlighted.push(word.start..word.end);
+        }
+    }
+    keep(current);
+    best
 }
 
 /// The first [`SNIPPET_BYTES`] of `text` (at a char boundary), escaped, "…" when cut.
@@ -251,7 +292,7 @@ mod tests {
             filler.repeat(8)
         );
         let snippets = Snippets {
-            generator: None,
+            weights: None,
             plain_terms: vec![("建议".into(), 0.5), ("提案".into(), 0.5)],
         };
         let (start, part) = snippets.focus(&text);
