@@ -190,14 +190,17 @@ impl KeptClauses {
     }
 
     /// Keep `leaf`, dropping the least recently used leaves beyond the budget (and every leaf
-    /// of another generation).
+    /// of an older generation; a search still running on an older one keeps nothing).
     fn keep(&self, generation: u64, key: String, leaf: Arc<Leaf>) {
         let bytes = leaf.bytes();
         if bytes > self.budget_bytes {
             return;
         }
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.generation != generation {
+        if generation < kept.generation {
+            return;
+        }
+        if generation > kept.generation {
             *kept = Kept {
                 generation,
                 ..Kept::default()
