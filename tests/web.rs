@@ -567,3 +567,65 @@ async fn upload_needs_the_servers_token() {
         "the temporary upload directory is removed"
     );
 }
+
+/// Long work runs on threads of its own, not on the worker's one blocking thread: while an
+/// upload waits for the import lock (as behind another import), a server with one worker
+/// still answers a search.
+#[test]
+fn an_upload_waiting_for_its_import_does_not_hold_up_searches() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let state = Data::new(WebState::new(
+        Archive::open(dir.path()).unwrap(),
+        Some("s3cret".into()),
+    ));
+    let another_import = state.import_lock.lock().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = state.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(nianbao::web::serve_shared(serving, listener, 1))
+    });
+
+    let seed = std::fs::read(&seed_files()[1]).unwrap();
+    let (content_type, body) = multipart("a.txt", &seed);
+    let mut upload = TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "POST /api/reports HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer s3cret\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    upload.write_all(head.as_bytes()).unwrap();
+    upload.write_all(&body).unwrap();
+    // Give the upload time to be read and to reach the import lock.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let mut search = TcpStream::connect(addr).unwrap();
+    search
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    search
+        .write_all(
+            format!("GET /search.json?q=x HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .unwrap();
+    let mut answer = String::new();
+    let read = search.read_to_string(&mut answer);
+    assert!(
+        read.is_ok() && answer.starts_with("HTTP/1.1 200"),
+        "a search while an upload waits: {read:?} {answer}"
+    );
+
+    // Once the other import is done, the upload goes through.
+    drop(another_import);
+    upload
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut answer = String::new();
+    upload.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"imported\":1"), "{answer}");
+}

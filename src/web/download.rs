@@ -78,22 +78,30 @@ pub fn export_response(
     };
     let (sender, receiver) = mpsc::channel(CHANNEL_CHUNKS);
     let state = state.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut writer = ChannelWriter {
-            buffer: Vec::with_capacity(CHUNK_BYTES),
-            sender,
-        };
-        let result = state
-            .archive
-            .export(&request, export_format, headers, &mut writer)
-            .and_then(|n| writer.flush().map(|_| n).map_err(ArchiveError::Export));
-        if let Err(e) = result {
-            // A client that left is not an error worth logging.
-            if !e.to_string().contains("client went away") {
-                log_internal(&format!("export: {e}"));
+    // A thread of its own: an export of the whole archive takes long, and the workers' blocking
+    // threads are for short calls (BLOCKING_THREADS_PER_WORKER). Should the thread not start,
+    // the stream ends at once (the sender is dropped) and the cause is logged.
+    let exporting = std::thread::Builder::new()
+        .name("export".into())
+        .spawn(move || {
+            let mut writer = ChannelWriter {
+                buffer: Vec::with_capacity(CHUNK_BYTES),
+                sender,
+            };
+            let result = state
+                .archive
+                .export(&request, export_format, headers, &mut writer)
+                .and_then(|n| writer.flush().map(|_| n).map_err(ArchiveError::Export));
+            if let Err(e) = result {
+                // A client that left is not an error worth logging.
+                if !e.to_string().contains("client went away") {
+                    log_internal(&format!("export: {e}"));
+                }
             }
-        }
-    });
+        });
+    if let Err(e) = exporting {
+        log_internal(&format!("export: cannot start its thread: {e}"));
+    }
     let ext = if format == Format::Csv {
         "csv"
     } else {

@@ -31,12 +31,15 @@ use error::WebError;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-/// Threads per worker that run archive calls (searches, pages, downloads, uploads). Searches
-/// are CPU-bound: on a few cores, running dozens at once (actix's default allows 512 / workers)
-/// only adds a heap and a working set per thread (peak RSS 699 MB at 32 connections against
-/// 100k reports), so a few run and the rest wait their turn. More than one, so a long
-/// download or upload does not hold up the worker's pages.
-pub const BLOCKING_THREADS_PER_WORKER: usize = 4;
+/// Threads per worker that run archive calls (searches and the data of pages; downloads and
+/// uploads run on threads of their own, see [`on_own_thread`]). The calls are short and
+/// CPU-bound, and there is a worker per core: with one thread each, a call waits its turn in
+/// the worker's queue and then runs at full speed. More at once only share the cores, so each
+/// takes several times as long, the costliest longest: with 4 per worker the slowest answers
+/// came later (wrk, distinct searches at 32 connections, 100k reports, alternating builds:
+/// p99 52–57 ms against 32–37 ms, 1,044–1,260 against 1,299–1,496 searches/s), and with
+/// actix's default (512 / workers) each thread kept a heap (peak RSS 699 MB).
+pub const BLOCKING_THREADS_PER_WORKER: usize = 1;
 
 /// Largest request body read (an upload), in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -111,13 +114,43 @@ pub async fn serve_listener(
     listener: std::net::TcpListener,
     workers: usize,
 ) -> std::io::Result<()> {
-    let state = web::Data::new(state);
+    serve_shared(web::Data::new(state), listener, workers).await
+}
+
+/// Serves shared state on a bound listener (tests keep a handle on the state).
+pub async fn serve_shared(
+    state: web::Data<WebState>,
+    listener: std::net::TcpListener,
+    workers: usize,
+) -> std::io::Result<()> {
     HttpServer::new(move || app(state.clone()))
         .workers(workers.max(1))
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
         .listen(listener)?
         .run()
         .await
+}
+
+/// Runs a long blocking call (an upload's import) on a thread of its own, so it does not hold
+/// up the worker's blocking thread ([`BLOCKING_THREADS_PER_WORKER`]).
+pub async fn on_own_thread<T, F>(name: &str, call: F) -> Result<T, WebError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, WebError> + Send + 'static,
+{
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            // The caller may have gone (a closed connection): nobody to answer then.
+            let _ = answer.send(call());
+        })
+        .map_err(|e| WebError::Internal {
+            detail: format!("starting a thread for {name}: {e}"),
+        })?;
+    answered.await.map_err(|_| WebError::Internal {
+        detail: format!("{name} stopped without an answer"),
+    })?
 }
 
 /// Runs a blocking archive call on the blocking thread pool.

@@ -6,7 +6,7 @@
 use crate::archive::{ImportSummary, Silent};
 use crate::web::error::{FormattedError, WebError};
 use crate::web::format::{json_response, Format};
-use crate::web::{WebState, MAX_BODY_BYTES};
+use crate::web::{on_own_thread, WebState, MAX_BODY_BYTES};
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
@@ -43,7 +43,7 @@ pub async fn upload(
         let result = match saved {
             Ok(files) => {
                 let state = state.clone();
-                web::block(move || -> Result<ImportSummary, WebError> {
+                on_own_thread("upload", move || -> Result<ImportSummary, WebError> {
                     let _one_import = state
                         .import_lock
                         .lock()
@@ -51,8 +51,6 @@ pub async fn upload(
                     Ok(state.archive.import(&files, &Silent)?)
                 })
                 .await
-                .map_err(WebError::from)
-                .and_then(|r| r)
             }
             Err(e) => Err(e),
         };
