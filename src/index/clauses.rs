@@ -15,7 +15,7 @@
 //! is the same in both ways, so the matches, totals and facets are the same; scores agree up to
 //! the order floats are added in.
 
-use crate::index::collector::{Collected, MatchCollector};
+use crate::index::collector::{Collected, Match, MatchCollector};
 use crate::index::query::Plan;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -109,9 +109,14 @@ impl KeptClauses {
         let scoring = collector.requires_scoring();
         let tree = self.resolve(searcher, generation, plan, true)?;
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+        // The worst match the page can still hold, from the segments collected so far.
+        let mut floor = None;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let ord = ord as u32;
             let mut segment = collector.for_segment(ord, reader)?;
+            if let Some(floor) = &floor {
+                segment.raise_floor(Match::clone(floor));
+            }
             let node = tree.segment(ord as usize);
             let bits = node.bits();
             let sum = node.sum();
@@ -119,7 +124,9 @@ impl KeptClauses {
                 let score = if scoring { sum.score(doc) } else { 0.0 };
                 segment.collect(doc, score);
             });
-            fruits.push(segment.harvest());
+            let fruit = segment.harvest();
+            floor = collector.floor_after(floor, &fruit);
+            fruits.push(fruit);
         }
         collector.merge_fruits(fruits).map(Some)
     }

@@ -388,17 +388,47 @@ impl Best {
         self.buffer.sort_unstable_by(|a, b| compare(a, b, sort));
         self.buffer.truncate(self.keep);
         if self.buffer.len() == self.keep {
-            self.threshold = self.buffer.last().cloned();
-            self.threshold_score = self
-                .threshold
-                .as_ref()
-                .map_or(Score::NEG_INFINITY, |m| m.score);
+            if let Some(last) = self.buffer.last().cloned() {
+                self.raise_to(last);
+            }
+        }
+    }
+
+    /// Reject from now on whatever is not better than `floor`, unless the threshold is
+    /// already stricter.
+    fn raise_to(&mut self, floor: Match) {
+        let stricter = match &self.threshold {
+            Some(threshold) => compare(&floor, threshold, &self.sort) == Ordering::Less,
+            None => true,
+        };
+        if stricter {
+            self.threshold_score = floor.score;
+            self.threshold = Some(floor);
         }
     }
 
     fn into_sorted(mut self) -> Vec<Match> {
         self.cut();
         self.buffer
+    }
+}
+
+impl MatchCollector {
+    /// The stricter of `floor` and the worst match `fruit` kept, when it kept all it could:
+    /// the final page can hold nothing worse, so later segments may reject it at once
+    /// ([`SegmentMatches::raise_floor`]). For collecting segments one after another.
+    pub fn floor_after(&self, floor: Option<Match>, fruit: &SegmentFruit) -> Option<Match> {
+        let worst = fruit
+            .matches
+            .last()
+            .filter(|_| self.keep > 0 && fruit.matches.len() >= self.keep);
+        match (floor, worst) {
+            (Some(floor), Some(worst)) if compare(worst, &floor, &self.sort) == Ordering::Less => {
+                Some(worst.clone())
+            }
+            (None, Some(worst)) => Some(worst.clone()),
+            (floor, _) => floor,
+        }
     }
 }
 
@@ -500,6 +530,13 @@ impl Collector for MatchCollector {
             matches: best.into_sorted(),
             tally,
         })
+    }
+}
+
+impl SegmentMatches {
+    /// Reject at once whatever is not better than `floor` (see [`MatchCollector::floor_after`]).
+    pub fn raise_floor(&mut self, floor: Match) {
+        self.best.raise_to(floor);
     }
 }
 

@@ -1191,6 +1191,21 @@ mod tests {
                 }
             }
             kept_searches += usize::from(expected.total > 0);
+            // A short page: later segments reject what earlier ones already beat.
+            req.offset = 1;
+            req.limit = 2;
+            let expected = search(&tantivy_only, &req);
+            for index in [&kept_all, &kept_none] {
+                let got = search(index, &req);
+                if req.sort == Sort::Relevance && !req.q.is_empty() {
+                    let scores = |r: &SearchResults| -> Vec<String> {
+                        r.hits.iter().map(|h| format!("{:.4}", h.score)).collect()
+                    };
+                    assert_eq!(scores(&got), scores(&expected), "{req:?}");
+                } else {
+                    assert_eq!(ids(&got), ids(&expected), "{req:?}");
+                }
+            }
         }
         assert!(kept_searches > 30, "most requests match something");
         // The replaced report is found once, in its new version.
