@@ -38,6 +38,15 @@ impl SearchCache {
         }
     }
 
+    /// The kept results of `request` on the archive's current index, if any: never searches,
+    /// so the web can answer a kept search without a blocking thread.
+    pub fn kept(&self, archive: &Archive, request: &SearchRequest) -> Option<Arc<SearchResults>> {
+        if request.limit > LARGEST_KEPT_PAGE {
+            return None;
+        }
+        self.lock().get(&Self::key(archive, request)).cloned()
+    }
+
     /// The results of `request` on the archive's current index, searched only when they are
     /// not kept already.
     pub fn search(
@@ -50,16 +59,20 @@ impl SearchCache {
         }
         // The generation is read before searching: a commit during the search then files the
         // results under the older generation, where nobody looks them up again.
-        let key = (
-            archive.index_generation(),
-            serde_json::to_string(request).expect("a search request always serializes"),
-        );
+        let key = Self::key(archive, request);
         if let Some(kept) = self.lock().get(&key) {
             return Ok(kept.clone());
         }
         let results = Arc::new(archive.search(request)?);
         self.lock().put(key, results.clone());
         Ok(results)
+    }
+
+    fn key(archive: &Archive, request: &SearchRequest) -> (u64, String) {
+        (
+            archive.index_generation(),
+            serde_json::to_string(request).expect("a search request always serializes"),
+        )
     }
 
     /// Number of searches kept.

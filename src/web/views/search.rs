@@ -153,7 +153,10 @@ pub async fn search(
                 "nianbao-search",
             ));
         }
-        let results = blocking_with_state(&state, move |s| s.search(&request)).await?;
+        let results = match state.search_cache.kept(&state.archive, &request) {
+            Some(kept) => kept,
+            None => blocking_with_state(&state, move |s| s.search(&request)).await?,
+        };
         let data = search_data(&params, SearchResults::clone(&results));
         if format == Format::Json {
             return Ok(json_response(&data));
