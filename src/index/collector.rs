@@ -6,9 +6,9 @@
 //! Facets are counted without touching a string or a hash table: [`SegmentFacetValues`] holds,
 //! for every document of a segment, one row with the ordinal of each facet value among the
 //! segment's strings and of its year among the segment's years (read once per segment:
-//! segments never change), and [`FacetDictionary`] maps each segment's ordinals to global ones
-//! (built once per searcher generation). A search adds to dense arrays per segment, and merging
-//! adds them by global ordinal. Under relevance, a match scoring below the worst kept one is
+//! segments never change), and [`FacetDictionary`] holds the same rows under global ordinals
+//! (built once per searcher generation). A search adds to one set of dense arrays by global
+//! ordinal, handed from each segment to the next. Under relevance, a match scoring below the worst kept one is
 //! counted and dropped before anything else is read for it. Reads fast fields only; never
 //! loads documents.
 
@@ -16,7 +16,7 @@ use crate::index::query::Sort;
 use crate::index::schema::names;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -126,14 +126,6 @@ impl SegmentFacetValues {
         Ok(values)
     }
 
-    /// How many ordinals slot `slot` has, the one meaning "no value" included.
-    fn slot_len(&self, slot: usize) -> usize {
-        match slot {
-            YEAR_SLOT => self.years.len() + 1,
-            f => self.strings[f].len() + 1,
-        }
-    }
-
     fn row(&self, doc: DocId) -> Option<&DocFacets> {
         self.docs.get(doc as usize)
     }
@@ -156,17 +148,19 @@ impl SegmentFacetValues {
 pub(crate) struct FacetDictionary {
     /// Strings by global ordinal (sorted), one list per [`FacetField`].
     strings: [Vec<Arc<str>>; FACETS],
-    /// Per segment ordinal, per facet: segment ordinal → global ordinal.
-    maps: Vec<[Vec<u32>; FACETS]>,
+    /// Every segment's statistics years, ascending, by global ordinal.
+    years: Vec<i64>,
+    /// Per segment ordinal, every document's row under global ordinals (absent: one past the
+    /// last), so a search counts all segments into one set of arrays.
+    rows: Vec<Arc<[DocFacets]>>,
 }
 
 impl FacetDictionary {
     /// The dictionary of the segments of one searcher, in segment ordinal order.
     pub fn build(segments: &[Arc<SegmentFacetValues>]) -> Self {
-        let mut dictionary = FacetDictionary {
-            maps: vec![Default::default(); segments.len()],
-            ..Default::default()
-        };
+        let mut dictionary = FacetDictionary::default();
+        // Per segment ordinal, per facet: segment ordinal → global ordinal.
+        let mut maps: Vec<[Vec<u32>; FACETS]> = vec![Default::default(); segments.len()];
         for field in FacetField::ALL {
             let f = field as usize;
             let mut strings: Vec<Arc<str>> = segments
@@ -182,7 +176,7 @@ impl FacetDictionary {
                     .map(|(ord, text)| (&**text, ord as u32))
                     .collect();
                 for (segment, values) in segments.iter().enumerate() {
-                    dictionary.maps[segment][f] = values.strings[f]
+                    maps[segment][f] = values.strings[f]
                         .iter()
                         .map(|text| global.get(&**text).copied().unwrap_or(NO_VALUE))
                         .collect();
@@ -190,9 +184,63 @@ impl FacetDictionary {
             }
             dictionary.strings[f] = strings;
         }
+        let mut years: Vec<i64> = segments
+            .iter()
+            .flat_map(|values| values.years.iter().copied())
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        dictionary.rows = segments
+            .iter()
+            .zip(&maps)
+            .map(|(values, maps)| {
+                let year_map: Vec<u32> = values
+                    .years
+                    .iter()
+                    .map(|year| years.binary_search(year).unwrap_or(years.len()) as u32)
+                    .collect();
+                values
+                    .docs
+                    .iter()
+                    .map(|row| {
+                        let mut ords = [0; SLOTS];
+                        for (f, ord) in ords.iter_mut().enumerate().take(FACETS) {
+                            let absent = dictionary.strings[f].len() as u32;
+                            *ord = maps[f]
+                                .get(row.ords[f] as usize)
+                                .copied()
+                                .filter(|&global| global != NO_VALUE)
+                                .unwrap_or(absent);
+                        }
+                        ords[YEAR_SLOT] = year_map
+                            .get(row.ords[YEAR_SLOT] as usize)
+                            .copied()
+                            .unwrap_or(years.len() as u32);
+                        DocFacets { ords }
+                    })
+                    .collect()
+            })
+            .collect();
+        dictionary.years = years;
         dictionary
     }
+
+    /// How many global ordinals slot `slot` has, the one meaning "no value" included.
+    fn slot_len(&self, slot: usize) -> usize {
+        match slot {
+            YEAR_SLOT => self.years.len() + 1,
+            f => self.strings[f].len() + 1,
+        }
+    }
+
+    /// Zeroed counts for every slot.
+    fn zero_counts(&self) -> Counts {
+        std::array::from_fn(|slot| vec![0; self.slot_len(slot)])
+    }
 }
+
+/// Match counts by global ordinal, per slot of [`DocFacets`].
+type Counts = [Vec<u32>; SLOTS];
 
 /// Facet counts of all matches: years, and for each string facet the count by global ordinal.
 #[derive(Debug, Clone, Default)]
@@ -302,6 +350,10 @@ pub(crate) struct MatchCollector {
     pub segments: Vec<Arc<SegmentFacetValues>>,
     /// Their global ordinals.
     pub dictionary: Arc<FacetDictionary>,
+    /// The facet counts between segments: each segment takes them, adds its matches and puts
+    /// them back, so one set of arrays serves the whole search (a segment collected while
+    /// another holds them starts its own, added in when it puts them back).
+    pub counts: Arc<Mutex<Option<Counts>>>,
 }
 
 /// Compare two optional values with absent ones last whatever the direction.
@@ -438,20 +490,18 @@ pub(crate) struct SegmentMatches {
     values: Arc<SegmentFacetValues>,
     sort_int: Option<Column<i64>>,
     sort_agency: bool,
-    /// With facets: match counts by segment ordinal, per slot of [`DocFacets`].
-    counts: Option<[Vec<u32>; SLOTS]>,
+    /// With facets: the segment's documents under global ordinals, and the counts.
+    facets: Option<(Arc<[DocFacets]>, Counts)>,
+    /// Where the counts go back at harvest.
+    shared: Arc<Mutex<Option<Counts>>>,
     total: usize,
     best: Best,
 }
 
-/// The fruit of one segment.
+/// The fruit of one segment (its facet counts are back in the collector).
 pub(crate) struct SegmentFruit {
-    segment: SegmentOrdinal,
     total: usize,
     matches: Vec<Match>,
-    /// Counts per slot; the year slot is emptied into `years`.
-    counts: Option<[Vec<u32>; SLOTS]>,
-    years: Vec<(i64, u64)>,
 }
 
 impl Collector for MatchCollector {
@@ -471,15 +521,20 @@ impl Collector for MatchCollector {
             SortSource::Int(name) => reader.fast_fields().column_opt::<i64>(name)?,
             _ => None,
         };
-        let counts = self
-            .facets
-            .then(|| std::array::from_fn(|slot| vec![0; values.slot_len(slot)]));
+        let rows = self.dictionary.rows.get(segment as usize).cloned();
+        let facets = rows.filter(|_| self.facets).map(|rows| {
+            let counts = lock(&self.counts)
+                .take()
+                .unwrap_or_else(|| self.dictionary.zero_counts());
+            (rows, counts)
+        });
         Ok(SegmentMatches {
             segment,
             values,
             sort_int,
             sort_agency: self.source == SortSource::Agency,
-            counts,
+            facets,
+            shared: self.counts.clone(),
             total: 0,
             best: Best::new(self.sort.clone(), self.keep),
         })
@@ -491,39 +546,39 @@ impl Collector for MatchCollector {
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
         let mut best = Best::new(self.sort.clone(), self.keep);
-        let dictionary = &self.dictionary;
-        let mut tally = Tally {
-            counts: std::array::from_fn(|f| vec![0; dictionary.strings[f].len()]),
-            dictionary: dictionary.clone(),
-            ..Tally::default()
-        };
         let mut total = 0;
         for fruit in fruits {
             total += fruit.total;
             for m in fruit.matches {
                 best.offer(m);
             }
-            for (year, count) in fruit.years {
-                *tally.year.entry(year).or_default() += count;
+        }
+        let dictionary = &self.dictionary;
+        let mut tally = Tally {
+            dictionary: dictionary.clone(),
+            ..Tally::default()
+        };
+        if let Some(counts) = lock(&self.counts).take() {
+            let facets = tally
+                .counts
+                .iter_mut()
+                .zip(&counts)
+                .zip(&dictionary.strings);
+            for ((tally, counts), strings) in facets {
+                // The ordinal past the strings counts matches without a value.
+                *tally = counts
+                    .iter()
+                    .take(strings.len())
+                    .map(|&c| u64::from(c))
+                    .collect();
             }
-            let (Some(counts), Some(maps)) =
-                (fruit.counts, dictionary.maps.get(fruit.segment as usize))
-            else {
-                continue;
-            };
-            for f in 0..FACETS {
-                for (local, &count) in counts[f].iter().enumerate() {
-                    if count == 0 {
-                        continue;
-                    }
-                    if let Some(slot) = maps[f]
-                        .get(local)
-                        .and_then(|&global| tally.counts[f].get_mut(global as usize))
-                    {
-                        *slot += u64::from(count);
-                    }
-                }
-            }
+            tally.year = dictionary
+                .years
+                .iter()
+                .zip(&counts[YEAR_SLOT])
+                .filter(|(_, &count)| count > 0)
+                .map(|(&year, &count)| (year, u64::from(count)))
+                .collect();
         }
         Ok(Collected {
             total,
@@ -545,10 +600,12 @@ impl SegmentCollector for SegmentMatches {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
-        if let (Some(counts), Some(row)) = (&mut self.counts, self.values.row(doc)) {
-            for (counts, &ord) in counts.iter_mut().zip(&row.ords) {
-                if let Some(slot) = counts.get_mut(ord as usize) {
-                    *slot += 1;
+        if let Some((rows, counts)) = &mut self.facets {
+            if let Some(row) = rows.get(doc as usize) {
+                for (counts, &ord) in counts.iter_mut().zip(&row.ords) {
+                    if let Some(slot) = counts.get_mut(ord as usize) {
+                        *slot += 1;
+                    }
                 }
             }
         }
@@ -574,29 +631,32 @@ impl SegmentCollector for SegmentMatches {
     }
 
     fn harvest(self) -> SegmentFruit {
-        let (counts, years) = match self.counts {
-            Some(mut counts) => {
-                let year_counts = std::mem::take(&mut counts[YEAR_SLOT]);
-                let years = self
-                    .values
-                    .years
-                    .iter()
-                    .zip(year_counts)
-                    .filter(|(_, count)| *count > 0)
-                    .map(|(&year, count)| (year, u64::from(count)))
-                    .collect();
-                (Some(counts), years)
+        if let Some((_, counts)) = self.facets {
+            let mut shared = lock(&self.shared);
+            match shared.as_mut() {
+                // Another segment's counts came back first: add these in.
+                Some(kept) => {
+                    for (kept, counts) in kept.iter_mut().zip(&counts) {
+                        for (kept, count) in kept.iter_mut().zip(counts) {
+                            *kept += count;
+                        }
+                    }
+                }
+                None => *shared = Some(counts),
             }
-            None => (None, Vec::new()),
-        };
+        }
         SegmentFruit {
-            segment: self.segment,
             total: self.total,
             matches: self.best.into_sorted(),
-            counts,
-            years,
         }
     }
+}
+
+/// The counts slot, whatever a panicking holder left (counts hold no invariant).
+fn lock(counts: &Mutex<Option<Counts>>) -> std::sync::MutexGuard<'_, Option<Counts>> {
+    counts
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -395,6 +395,7 @@ impl FullTextIndex {
             facets,
             segments,
             dictionary,
+            counts: Default::default(),
         };
         if let Some(collected) = self
             .kept
@@ -519,6 +520,7 @@ impl FullTextIndex {
             facets: true,
             segments,
             dictionary,
+            counts: Default::default(),
         };
         let Ok(Collected { tally, .. }) = searcher.search(&AllQuery, &collector) else {
             return Vec::new();
