@@ -11,7 +11,9 @@
 //!
 //! Only worth it when every match is visited anyway: a plan is run here only when the rarest of
 //! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports; rarer
-//! searches go to tantivy, whose intersection skips through the rare term's postings. The plan
+//! searches go to tantivy, whose intersection skips through the rare term's postings. So do
+//! plans whose leaves would take more than half of [`KEPT_BYTES`] (at a million reports a
+//! scored leaf takes 4 MB), which could not stay kept. The plan
 //! is the same in both ways, so the matches, totals and facets are the same; scores agree up to
 //! the order floats are added in.
 
@@ -83,13 +85,20 @@ impl KeptClauses {
         Self::with_limits(MIN_SHARE_PER_MILLE, KEPT_BYTES)
     }
 
-    /// With other limits: a share of 0 runs every plan here (tests compare both ways).
+    /// With other limits: a share of 0 runs every plan here, whatever its size (tests compare
+    /// both ways).
     pub fn with_limits(min_share_per_mille: u64, budget_bytes: usize) -> Self {
         KeptClauses {
             kept: Mutex::new(Kept::default()),
             min_share_per_mille,
             budget_bytes,
         }
+    }
+
+    /// Bytes of the leaves kept now.
+    #[cfg(test)]
+    pub fn kept_bytes(&self) -> usize {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner()).bytes
     }
 
     /// Run `plan` with `collector` from kept leaves, or `None` when the plan is better left to
@@ -102,6 +111,19 @@ impl KeptClauses {
     ) -> tantivy::Result<Option<Collected>> {
         let generation = searcher.generation().generation_id();
         let num_docs = searcher.num_docs();
+        if self.min_share_per_mille > 0 {
+            // Leaves that could not all be kept would be evaluated anew for every search,
+            // which costs more than tantivy's own way (an archive of millions of reports).
+            let max_doc: usize = searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.max_doc() as usize)
+                .sum();
+            let leaf_bytes = max_doc * 4 + max_doc.div_ceil(8);
+            if plan.leaves().saturating_mul(leaf_bytes) > self.budget_bytes / 2 {
+                return Ok(None);
+            }
+        }
         let least = num_docs.saturating_mul(self.min_share_per_mille) / 1000;
         if self.estimate(searcher, generation, plan)? < least.max(1) {
             return Ok(None);

@@ -1216,6 +1216,25 @@ mod tests {
     }
 
     #[test]
+    fn plans_whose_leaves_could_not_stay_kept_go_to_tantivy() {
+        let records = [
+            report("a", 2023, "政务公开培训。"),
+            report("b", 2023, "政务公开。"),
+        ];
+        let (dir, roomy) = index_of(&records);
+        let roomy = roomy.with_kept_clauses(KeptClauses::with_limits(1, KEPT_BYTES));
+        let cramped = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(1, 64));
+        let req = query("政务公开 培训");
+        assert_eq!(ids(&search(&roomy, &req)), vec!["a"]);
+        assert!(roomy.kept.kept_bytes() > 0);
+        // Five leaves of 2 reports take 5 × 9 bytes, more than half of 64.
+        assert_eq!(ids(&search(&cramped, &req)), vec!["a"]);
+        assert_eq!(cramped.kept.kept_bytes(), 0);
+    }
+
+    #[test]
     fn kept_clauses_are_dropped_when_the_index_changes() {
         let (_dir, index) = index_of(&[
             report("a", 2023, "政务公开培训。"),
