@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Occur, Query};
-use tantivy::{DocId, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 /// Memory for kept leaves: a scored leaf takes 4⅛ bytes per report (a score and a bit), about
 /// 400 KB at 100k reports, so this keeps about 160 of them.
@@ -125,7 +125,7 @@ impl KeptClauses {
             }
         }
         let least = num_docs.saturating_mul(self.min_share_per_mille) / 1000;
-        if self.estimate(searcher, generation, plan)? < least.max(1) {
+        if self.estimate(searcher, generation, plan, true)? < least.max(1) {
             return Ok(None);
         }
         let scoring = collector.requires_scoring();
@@ -142,7 +142,7 @@ impl KeptClauses {
             let node = tree.segment(ord as usize);
             let bits = node.bits();
             let sum = node.sum();
-            visit(&bits, reader, |doc| {
+            visit(bits, reader, |doc| {
                 let score = if scoring { sum.score(doc) } else { 0.0 };
                 segment.collect(doc, score);
             });
@@ -157,26 +157,27 @@ impl KeptClauses {
     /// smallest document frequency (a phrase matches no more than its rarest term), and every
     /// report for a leaf without terms (a range); a plan with required clauses matches no
     /// more than the rarest, one without them no more than all its optional ones together.
-    fn estimate(&self, searcher: &Searcher, generation: u64, plan: &Plan) -> tantivy::Result<u64> {
+    /// `scored` as in [`Self::resolve`], so the leaves are looked up under the same keys.
+    fn estimate(
+        &self,
+        searcher: &Searcher,
+        generation: u64,
+        plan: &Plan,
+        scored: bool,
+    ) -> tantivy::Result<u64> {
         Ok(match plan {
-            Plan::Leaf(query) => {
-                let key = leaf_key(query.as_ref(), true);
-                let kept = self
-                    .kept(generation, &key)
-                    .or_else(|| self.kept(generation, &leaf_key(query.as_ref(), false)));
-                match kept {
-                    Some(leaf) => leaf.matches,
-                    None => {
-                        let mut terms = Vec::new();
-                        query.query_terms(&mut |term, _| terms.push(term.clone()));
-                        let mut least = searcher.num_docs();
-                        for term in &terms {
-                            least = least.min(searcher.doc_freq(term)?);
-                        }
-                        least
+            Plan::Leaf(query) => match self.kept(generation, &leaf_key(query.as_ref(), scored)) {
+                Some(leaf) => leaf.matches,
+                None => {
+                    let mut terms = Vec::new();
+                    query.query_terms(&mut |term, _| terms.push(term.clone()));
+                    let mut least = searcher.num_docs();
+                    for term in &terms {
+                        least = least.min(searcher.doc_freq(term)?);
                     }
+                    least
                 }
-            }
+            },
             Plan::Bool(clauses) => {
                 let required: Vec<&Plan> = clauses
                     .iter()
@@ -187,21 +188,21 @@ impl KeptClauses {
                     let mut sum = 0u64;
                     for (occur, p) in clauses {
                         if *occur == Occur::Should {
-                            sum = sum.saturating_add(self.estimate(searcher, generation, p)?);
+                            let matches = self.estimate(searcher, generation, p, scored)?;
+                            sum = sum.saturating_add(matches);
                         }
                     }
                     sum
                 } else {
                     let mut least = u64::MAX;
                     for p in required {
-                        least = least.min(self.estimate(searcher, generation, p)?);
+                        least = least.min(self.estimate(searcher, generation, p, scored)?);
                     }
                     least
                 }
             }
-            Plan::Boost(inner, _) | Plan::Filter(inner) => {
-                self.estimate(searcher, generation, inner)?
-            }
+            Plan::Boost(inner, _) => self.estimate(searcher, generation, inner, scored)?,
+            Plan::Filter(inner) => self.estimate(searcher, generation, inner, false)?,
         })
     }
 
@@ -374,7 +375,7 @@ fn bool_bits(clauses: &[(Occur, Node)]) -> Vec<u64> {
     let mut required = clauses.iter().filter(|(o, _)| *o == Occur::Must);
     let mut bits = match required.next() {
         Some((_, first)) => {
-            let mut bits = first.bits().into_owned();
+            let mut bits = first.bits().to_vec();
             for (_, node) in required {
                 for (word, other) in bits.iter_mut().zip(node.bits().iter()) {
                     *word &= other;
@@ -387,7 +388,7 @@ fn bool_bits(clauses: &[(Occur, Node)]) -> Vec<u64> {
             for (_, node) in clauses.iter().filter(|(o, _)| *o == Occur::Should) {
                 let other = node.bits();
                 if bits.is_empty() {
-                    bits = other.into_owned();
+                    bits = other.to_vec();
                 } else {
                     for (word, other) in bits.iter_mut().zip(other.iter()) {
                         *word |= other;
@@ -417,10 +418,10 @@ enum Node<'a> {
 }
 
 impl Node<'_> {
-    fn bits(&self) -> std::borrow::Cow<'_, [u64]> {
+    fn bits(&self) -> &[u64] {
         match self {
-            Node::Leaf(leaf) => std::borrow::Cow::Borrowed(&leaf.bits),
-            Node::Bool { bits, .. } => std::borrow::Cow::Borrowed(bits),
+            Node::Leaf(leaf) => &leaf.bits,
+            Node::Bool { bits, .. } => bits,
             Node::Boost(inner, _) | Node::Filter(inner) => inner.bits(),
         }
     }
@@ -474,7 +475,7 @@ impl Node<'_> {
 #[derive(Default)]
 struct Sum<'n> {
     terms: Vec<(&'n [Score], Score)>,
-    groups: Vec<(std::borrow::Cow<'n, [u64]>, Sum<'n>)>,
+    groups: Vec<(&'n [u64], Sum<'n>)>,
 }
 
 impl Sum<'_> {
@@ -501,7 +502,7 @@ fn visit(bits: &[u64], reader: &SegmentReader, mut f: impl FnMut(DocId)) {
         while word != 0 {
             let doc = (at * 64) as DocId + word.trailing_zeros();
             word &= word - 1;
-            if doc == TERMINATED || doc >= reader.max_doc() {
+            if doc >= reader.max_doc() {
                 return;
             }
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
