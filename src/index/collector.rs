@@ -8,9 +8,9 @@
 //! segment's strings and of its year among the segment's years (read once per segment:
 //! segments never change), and [`FacetDictionary`] holds the same rows under global ordinals
 //! (built once per searcher generation). A search adds to one set of dense arrays by global
-//! ordinal, handed from each segment to the next. Under relevance, a match scoring below the worst kept one is
-//! counted and dropped before anything else is read for it. Reads fast fields only; never
-//! loads documents.
+//! ordinal, handed from each segment to the next. Under relevance, a match scoring below the
+//! worst kept one is counted and dropped before anything else is read for it. Reads fast
+//! fields only; never loads documents.
 
 use crate::index::query::Sort;
 use crate::index::schema::names;
