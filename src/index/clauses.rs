@@ -7,7 +7,9 @@
 //! evaluated by tantivy once per index generation into a bitset and a score per document, and a
 //! search only ANDs bitsets and adds scores. Leaves are kept up to [`KEPT_BYTES`], least
 //! recently used dropped first, and all are dropped when a commit changes the index (a term's
-//! BM25 weight depends on the whole index).
+//! BM25 weight depends on the whole index). A scored leaf also keeps its highest score in each
+//! word of 64 documents: under relevance, a word whose bound cannot reach the page is counted
+//! for the total and facets without scoring its matches.
 //!
 //! Only worth it when every match is visited anyway: a plan is run here only when the rarest of
 //! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports; rarer
@@ -33,12 +35,18 @@ pub(crate) const KEPT_BYTES: usize = 64 << 20;
 /// thousand reports (or is estimated to).
 pub(crate) const MIN_SHARE_PER_MILLE: u64 = 50;
 
+/// Under relevance, this many words of 64 documents with the highest bounds are scored first.
+const FIRST_WORDS: usize = 4;
+
 /// Keeps the leaves of recent plans for the current index generation.
 pub(crate) struct KeptClauses {
     kept: Mutex<Kept>,
     /// Least matches per thousand reports of a plan's rarest required clause.
     min_share_per_mille: u64,
     budget_bytes: usize,
+    /// Words of 64 documents only counted, their bound below the page's floor.
+    #[cfg(test)]
+    words_only_counted: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Default)]
@@ -63,17 +71,25 @@ struct Leaf {
 }
 
 /// One leaf in one segment: which documents match and, for a scored leaf, their scores (0
-/// where it does not match).
+/// where it does not match) and the highest score of each word of `bits` (64 documents).
 struct LeafSegment {
     bits: Vec<u64>,
-    scores: Option<Vec<Score>>,
+    scores: Option<LeafScores>,
+}
+
+struct LeafScores {
+    of_doc: Vec<Score>,
+    max_of_word: Vec<Score>,
 }
 
 impl Leaf {
     fn bytes(&self) -> usize {
         self.segments
             .iter()
-            .map(|s| s.bits.len() * 8 + s.scores.as_ref().map_or(0, |v| v.len() * 4))
+            .map(|s| {
+                let scores = s.scores.as_ref();
+                s.bits.len() * 8 + scores.map_or(0, |v| (v.of_doc.len() + v.max_of_word.len()) * 4)
+            })
             .sum()
     }
 }
@@ -92,7 +108,16 @@ impl KeptClauses {
             kept: Mutex::new(Kept::default()),
             min_share_per_mille,
             budget_bytes,
+            #[cfg(test)]
+            words_only_counted: Default::default(),
         }
+    }
+
+    /// Words of 64 documents only counted so far (see [`Self::search`]).
+    #[cfg(test)]
+    pub fn words_only_counted(&self) -> usize {
+        self.words_only_counted
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Bytes of the leaves kept now.
@@ -142,10 +167,36 @@ impl KeptClauses {
             let node = tree.segment(ord as usize);
             let bits = node.bits();
             let sum = node.sum();
-            visit(bits, reader, |doc| {
-                let score = if scoring { sum.score(doc) } else { 0.0 };
-                segment.collect(doc, score);
-            });
+            if scoring {
+                // The words whose bound is highest first, so that the page's floor rises
+                // early; then the 64 matches of a word whose bound is below the floor are only
+                // counted: most words. The order changes nothing found: matches are compared
+                // by score, then by address.
+                let mut words: Vec<(Score, usize)> = bits
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &word)| word != 0)
+                    .map(|(at, _)| (sum.bound(at), at))
+                    .collect();
+                let first = FIRST_WORDS.min(words.len());
+                if first > 0 {
+                    words.select_nth_unstable_by(first - 1, |a, b| b.0.total_cmp(&a.0));
+                }
+                for (i, &(bound, at)) in words.iter().enumerate() {
+                    if i >= first && bound < segment.score_floor() {
+                        #[cfg(test)]
+                        self.words_only_counted
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        visit_word(bits, at, reader, |doc| segment.count(doc));
+                    } else {
+                        visit_word(bits, at, reader, |doc| segment.collect(doc, sum.score(doc)));
+                    }
+                }
+            } else {
+                for at in 0..bits.len() {
+                    visit_word(bits, at, reader, |doc| segment.collect(doc, 0.0));
+                }
+            }
             let fruit = segment.harvest();
             floor = collector.floor_after(floor, &fruit);
             fruits.push(fruit);
@@ -324,11 +375,16 @@ fn evaluate(searcher: &Searcher, query: &dyn Query, scored: bool) -> tantivy::Re
     for reader in searcher.segment_readers() {
         let max_doc = reader.max_doc() as usize;
         let mut bits = vec![0u64; max_doc.div_ceil(64)];
-        let mut scores = scored.then(|| vec![0.0; max_doc]);
+        let mut scores = scored.then(|| LeafScores {
+            of_doc: vec![0.0; max_doc],
+            max_of_word: vec![0.0; bits.len()],
+        });
         match &mut scores {
             Some(scores) => weight.for_each(reader, &mut |doc, score| {
-                bits[doc as usize / 64] |= 1 << (doc % 64);
-                scores[doc as usize] = score;
+                let at = doc as usize;
+                bits[at / 64] |= 1 << (at % 64);
+                scores.of_doc[at] = score;
+                scores.max_of_word[at / 64] = scores.max_of_word[at / 64].max(score);
             })?,
             None => weight.for_each_no_score(reader, &mut |docs| {
                 for &doc in docs {
@@ -474,7 +530,7 @@ impl Node<'_> {
 /// documents their bitset holds.
 #[derive(Default)]
 struct Sum<'n> {
-    terms: Vec<(&'n [Score], Score)>,
+    terms: Vec<(&'n LeafScores, Score)>,
     groups: Vec<(&'n [u64], Sum<'n>)>,
 }
 
@@ -483,7 +539,7 @@ impl Sum<'_> {
         let at = doc as usize;
         let mut score = 0.0;
         for (scores, boost) in &self.terms {
-            score += scores.get(at).copied().unwrap_or(0.0) * boost;
+            score += scores.of_doc.get(at).copied().unwrap_or(0.0) * boost;
         }
         for (bits, group) in &self.groups {
             if bits.get(at / 64).is_some_and(|w| w & (1 << (at % 64)) != 0) {
@@ -492,21 +548,98 @@ impl Sum<'_> {
         }
         score
     }
+
+    /// At least the score of every document of word `at` (documents `64 * at ..`): the same
+    /// sum in the same order over each leaf's highest score in the word, so rounding keeps it
+    /// above (leaf scores and boosts are not negative: BM25 and the plan's boosts); infinite
+    /// if one were.
+    fn bound(&self, at: usize) -> Score {
+        let mut bound = 0.0;
+        for (scores, boost) in &self.terms {
+            let max = scores.max_of_word.get(at).copied().unwrap_or(0.0);
+            if max < 0.0 || *boost < 0.0 {
+                return Score::INFINITY;
+            }
+            bound += max * boost;
+        }
+        for (bits, group) in &self.groups {
+            if bits.get(at).is_some_and(|&w| w != 0) {
+                bound += group.bound(at);
+            }
+        }
+        bound
+    }
 }
 
-/// Call `f` with every document of `bits` that is not deleted, in order.
-fn visit(bits: &[u64], reader: &SegmentReader, mut f: impl FnMut(DocId)) {
+/// Call `f` with every document of word `at` of `bits` that is not deleted, in order.
+fn visit_word(bits: &[u64], at: usize, reader: &SegmentReader, mut f: impl FnMut(DocId)) {
     let alive = reader.alive_bitset();
-    for (at, &word) in bits.iter().enumerate() {
-        let mut word = word;
-        while word != 0 {
-            let doc = (at * 64) as DocId + word.trailing_zeros();
-            word &= word - 1;
-            if doc >= reader.max_doc() {
-                return;
+    let mut word = bits.get(at).copied().unwrap_or(0);
+    while word != 0 {
+        let doc = (at * 64) as DocId + word.trailing_zeros();
+        word &= word - 1;
+        if doc >= reader.max_doc() {
+            return;
+        }
+        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+            f(doc);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scored leaf of 128 documents with these scores (a document matches where > 0).
+    fn leaf(scores: &[Score]) -> LeafSegment {
+        let mut of_doc = vec![0.0; 128];
+        let mut bits = vec![0u64; 2];
+        let mut max_of_word = vec![0.0; 2];
+        for (doc, &score) in scores.iter().enumerate().take(128) {
+            if score > 0.0 {
+                of_doc[doc] = score;
+                bits[doc / 64] |= 1 << (doc % 64);
+                max_of_word[doc / 64] = Score::max(max_of_word[doc / 64], score);
             }
-            if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                f(doc);
+        }
+        LeafSegment {
+            bits,
+            scores: Some(LeafScores {
+                of_doc,
+                max_of_word,
+            }),
+        }
+    }
+
+    proptest::proptest! {
+        /// No document of a word scores above the word's bound, whatever the scores, boosts
+        /// and optional groups: else a match that belongs on the page would only be counted.
+        #[test]
+        fn a_word_bounds_the_score_of_each_of_its_documents(
+            scores in proptest::collection::vec(
+                proptest::collection::vec(0.0f32..30.0, 128), 4),
+            boosts in proptest::collection::vec(0.0f32..4.0, 4),
+        ) {
+            let leaves: Vec<LeafSegment> = scores.iter().map(|s| leaf(s)).collect();
+            let node = |i: usize| Node::Boost(Box::new(Node::Leaf(&leaves[i])), boosts[i]);
+            // Must: leaf 0; Should: leaf 1 and a group of leaves 2 and 3.
+            let group = Node::Bool {
+                clauses: vec![(Occur::Must, node(2)), (Occur::Should, node(3))],
+                bits: leaves[2].bits.clone(),
+            };
+            let tree = Node::Bool {
+                clauses: vec![
+                    (Occur::Must, node(0)),
+                    (Occur::Should, node(1)),
+                    (Occur::Should, group),
+                ],
+                bits: leaves[0].bits.clone(),
+            };
+            let sum = tree.sum();
+            for doc in 0..128u32 {
+                let at = doc as usize / 64;
+                proptest::prop_assert!(sum.score(doc) <= sum.bound(at), "doc {doc}");
             }
         }
     }

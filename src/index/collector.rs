@@ -276,17 +276,21 @@ impl Tally {
         let counts = &self.counts[f];
         let mut best: BinaryHeap<(Reverse<u64>, u32)> =
             BinaryHeap::with_capacity(limit.min(counts.len()));
+        // Once the heap is full, a value must count more than its worst to enter (with an equal
+        // count it comes later): most of the scan is this one comparison.
+        let mut floor = 0;
         for (ord, &count) in counts.iter().enumerate() {
-            if count == 0 {
+            if count <= floor {
                 continue;
             }
             let key = (Reverse(count), ord as u32);
             if best.len() < limit {
                 best.push(key);
             } else if let Some(mut worst) = best.peek_mut() {
-                if key < *worst {
-                    *worst = key;
-                }
+                *worst = key;
+            }
+            if best.len() == limit {
+                floor = best.peek().map_or(0, |&(Reverse(worst), _)| worst);
             }
         }
         best.into_sorted_vec()
@@ -593,12 +597,19 @@ impl SegmentMatches {
     pub fn raise_floor(&mut self, floor: Match) {
         self.best.raise_to(floor);
     }
-}
 
-impl SegmentCollector for SegmentMatches {
-    type Fruit = SegmentFruit;
+    /// Under relevance, the score below which a match cannot make the page now (it only
+    /// rises); minus infinity under any other sort.
+    pub fn score_floor(&self) -> Score {
+        match self.best.sort {
+            Sort::Relevance => self.best.threshold_score,
+            _ => Score::NEG_INFINITY,
+        }
+    }
 
-    fn collect(&mut self, doc: DocId, score: Score) {
+    /// Count a match in the total and the facets only: for a match whose score is known to be
+    /// below [`Self::score_floor`], which [`SegmentCollector::collect`] would count and reject.
+    pub fn count(&mut self, doc: DocId) {
         self.total += 1;
         if let Some((rows, counts)) = &mut self.facets {
             if let Some(row) = rows.get(doc as usize) {
@@ -609,6 +620,14 @@ impl SegmentCollector for SegmentMatches {
                 }
             }
         }
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.count(doc);
         let (values, segment) = (&self.values, self.segment);
         let (sort_int, sort_agency) = (&self.sort_int, self.sort_agency);
         self.best.offer_scored(score, || {

@@ -1216,6 +1216,61 @@ mod tests {
     }
 
     #[test]
+    fn words_below_the_page_are_counted_without_scores_and_change_nothing() {
+        // 1,000 reports (16 words of 64) of one length, in runs of 100 and 150 whose words
+        // recur 1 to 8 times: some words of 64 score less than others.
+        let records: Vec<Record> = (0..1000)
+            .map(|i| {
+                let (training, proposals) = (1 + (i / 100) % 8, 1 + (i / 150) % 5);
+                let text = format!(
+                    "{}{}{}",
+                    "政务公开培训。".repeat(training),
+                    "建议提案办理。".repeat(proposals),
+                    "本机关认真做好信息公开工作。".repeat(14 - training - proposals)
+                );
+                report(&format!("r{i:03}"), 2019 + (i % 6) as i32, &text)
+            })
+            .collect();
+        let (dir, tantivy_only) = index_of(&records);
+        let tantivy_only =
+            tantivy_only.with_kept_clauses(KeptClauses::with_limits(u64::MAX, KEPT_BYTES));
+        let kept = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(0, KEPT_BYTES));
+        for q in [
+            "政务公开 培训",
+            "建议提案",
+            "培训 OR 建议提案",
+            "政务公开 -建议提案",
+        ] {
+            for (offset, limit) in [
+                (0, 1),
+                (0, 5),
+                (3, 4),
+                (0, 20),
+                (0, 150),
+                (100, 200),
+                (0, 1000),
+            ] {
+                let mut req = query(q);
+                (req.offset, req.limit) = (offset, limit);
+                let (expected, got) = (search(&tantivy_only, &req), search(&kept, &req));
+                assert_eq!(got.total, expected.total, "{req:?}");
+                assert_eq!(got.facets, expected.facets, "{req:?}");
+                let scores = |r: &SearchResults| -> Vec<String> {
+                    r.hits.iter().map(|h| format!("{:.4}", h.score)).collect()
+                };
+                assert_eq!(scores(&got), scores(&expected), "{req:?}");
+            }
+        }
+        let counted = kept.kept.words_only_counted();
+        assert!(
+            counted > 20,
+            "short pages leave most words unscored: {counted}"
+        );
+    }
+
+    #[test]
     fn plans_whose_leaves_could_not_stay_kept_go_to_tantivy() {
         let records = [
             report("a", 2023, "政务公开培训。"),
