@@ -1,11 +1,18 @@
-//! Highlighted snippets: the best fragment is found as tantivy's SnippetGenerator finds it
-//! (fragments of at most [`SNIPPET_BYTES`] cut where a word would overflow, the one whose query
-//! terms weigh most), over the index tokenizer's words of the part of a text around its
-//! densest cluster of query terms; this module merges touching highlights so 建议提案 comes out
-//! as one `<b>建议提案</b>`, HTML-escapes the text and marks cut edges with "…". One
-//! [`Snippets`] per request. Calls the index tokenizer and tantivy's document frequencies.
+//! Highlighted snippets. The query's terms are looked for in the text by string search; the
+//! fragment is the cluster of them that holds most of the query (the weights of its distinct
+//! terms, rarer weighing more, then of all it holds), from the clause it starts in, at most
+//! [`SNIPPET_BYTES`]. A term found there is highlighted only where the index tokenizer has it
+//! as a word, checked by cutting just the clauses around it (jieba cuts each clause on its
+//! own), so 办理 is not marked in 举办理论 and a long report is not cut into words for one
+//! snippet. Terms with ASCII letters (lowercased in the index) cannot be found as they are:
+//! then the fragment is found as tantivy's SnippetGenerator finds it, over the words of the
+//! whole text. Touching highlights merge so 建议提案 comes out as one `<b>建议提案</b>`; the
+//! text is HTML-escaped and cut edges get "…". One [`Snippets`] per request. Calls the index
+//! tokenizer and tantivy's document frequencies.
 
-use crate::index::tokenizer::{analyze, is_clause_break};
+use crate::index::tokenizer::{
+    analyze, is_clause_break, is_sentence_end, Word, ACROSS_PUNCTUATION,
+};
 use crate::markup::escape;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
@@ -16,20 +23,34 @@ use tantivy::{Score, Searcher};
 /// Fragment length in bytes (≈ 150 Chinese characters).
 pub const SNIPPET_BYTES: usize = 450;
 
-/// When a long text is cut down before the snippet is made, the part starts at the clause
-/// holding the densest cluster of query terms, at most this many bytes before the cluster
-/// (≈ 30 Chinese characters), and ends with the clause the fragment ends in, at most this many
-/// bytes after it.
-const FOCUS_CONTEXT_BYTES: usize = 90;
+/// A fragment starts at the clause its first term is in, when that clause starts at most this
+/// many bytes (≈ 30 Chinese characters) before the term; so a cluster of terms spans at most
+/// [`SNIPPET_BYTES`] less this.
+const CONTEXT_BYTES: usize = 90;
 
 /// Makes the snippets of one request.
 pub(crate) struct Snippets {
-    /// The query's terms as indexed, with their weights (rarer weighs more); `None` without a
-    /// query.
+    /// The query's terms as indexed, with their weights; `None` without a query.
     weights: Option<HashMap<String, Score>>,
-    /// The query's terms that can be found in a text as they are, with their weights; empty
-    /// when some term cannot.
-    plain_terms: Vec<(String, Score)>,
+    /// The terms to look for in a text, with their weights; empty when some term cannot be
+    /// found by string search (it has ASCII letters), and then the whole text is cut.
+    terms: Vec<(SearchTerm, Score)>,
+}
+
+/// How a term is found in a text.
+enum SearchTerm {
+    /// As it is.
+    Plain(String),
+    /// A compound across punctuation (建议、提案 for the term of 建议提案): its characters in
+    /// two parts with punctuation between, other than a sentence end.
+    Across { term: String, word: String },
+}
+
+/// A term of the query at `range` of a text (not yet known to be a word there).
+struct Found<'s> {
+    range: Range<usize>,
+    term: &'s str,
+    weight: Score,
 }
 
 impl Snippets {
@@ -39,140 +60,273 @@ impl Snippets {
         query: Option<&dyn Query>,
         field: Field,
     ) -> tantivy::Result<Self> {
-        let mut plain_terms = Vec::new();
-        let weights = match query {
-            Some(query) => {
-                // The weights of tantivy's SnippetGenerator::create.
-                let mut terms = BTreeSet::new();
-                query.query_terms(&mut |term, _| {
-                    if term.field() == field {
-                        terms.insert(term.clone());
-                    }
-                });
-                let mut weights = HashMap::new();
-                for term in terms {
-                    let Some(text) = term.value().as_str().map(str::to_string) else {
-                        continue;
-                    };
-                    let doc_freq = searcher.doc_freq(&term)?;
-                    if doc_freq > 0 {
-                        weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
-                    }
-                }
-                // Terms with ASCII letters are lowercased and not found as they are: then the
-                // whole text is cut. Terms across punctuation are found through their parts.
-                if !weights
-                    .keys()
-                    .any(|t| t.bytes().any(|b| b.is_ascii_alphabetic()))
-                {
-                    plain_terms = weights
-                        .iter()
-                        .filter(|(t, _)| !t.chars().any(char::is_control))
-                        .map(|(t, w)| (t.clone(), *w))
-                        .collect();
-                    // In the order of the terms, so that equal clusters resolve the same way.
-                    plain_terms.sort_by(|a, b| a.0.cmp(&b.0));
-                }
-                Some(weights)
-            }
-            None => None,
+        let Some(query) = query else {
+            return Ok(Snippets {
+                weights: None,
+                terms: Vec::new(),
+            });
         };
-        Ok(Snippets {
-            weights,
-            plain_terms,
-        })
+        // The weights of tantivy's SnippetGenerator::create.
+        let mut terms = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term.clone());
+            }
+        });
+        let mut weights = HashMap::new();
+        for term in terms {
+            let Some(text) = term.value().as_str().map(str::to_string) else {
+                continue;
+            };
+            let doc_freq = searcher.doc_freq(&term)?;
+            if doc_freq > 0 {
+                weights.insert(text, 1.0 / (1.0 + doc_freq as Score));
+            }
+        }
+        Ok(Self::with_weights(weights))
     }
 
-    /// The part of `text` worth cutting into words: a few fragments around the densest
-    /// cluster of the query's terms (by weight), found by plain string search, so a long
-    /// report is not tokenized whole for one snippet. Returns its byte offset and the part.
-    fn focus<'t>(&self, text: &'t str) -> (usize, &'t str) {
-        if text.len() <= SNIPPET_BYTES + 2 * FOCUS_CONTEXT_BYTES || self.plain_terms.is_empty() {
-            return (0, text);
-        }
-        let mut found: Vec<(usize, Score)> = Vec::new();
-        for (term, weight) in &self.plain_terms {
-            found.extend(
-                memchr::memmem::find_iter(text.as_bytes(), term.as_bytes()).map(|at| (at, *weight)),
-            );
-        }
-        found.sort_by_key(|&(at, _)| at);
-        let Some(&(first, _)) = found.first() else {
-            return (0, text);
-        };
-        let (mut best_sum, mut best_at) = (0.0, first);
-        let (mut sum, mut low) = (0.0, 0);
-        for (high, &(at, weight)) in found.iter().enumerate() {
-            sum += weight;
-            while found
-                .get(low)
-                .is_some_and(|&(from, _)| at - from >= SNIPPET_BYTES)
-                && low < high
-            {
-                sum -= found[low].1;
-                low += 1;
+    fn with_weights(weights: HashMap<String, Score>) -> Self {
+        let searchable = !weights
+            .keys()
+            .any(|t| t.bytes().any(|b| b.is_ascii_alphabetic()));
+        let mut terms: Vec<(SearchTerm, Score)> = Vec::new();
+        if searchable {
+            for (term, &weight) in &weights {
+                let search = match term.strip_prefix(ACROSS_PUNCTUATION) {
+                    Some(word) => SearchTerm::Across {
+                        term: term.clone(),
+                        word: word.to_string(),
+                    },
+                    None => SearchTerm::Plain(term.clone()),
+                };
+                terms.push((search, weight));
             }
-            if sum > best_sum {
-                best_sum = sum;
-                best_at = found.get(low).map_or(at, |&(from, _)| from);
-            }
+            // In the order of the terms, so that equal clusters resolve the same way.
+            terms.sort_by(|a, b| a.0.term().cmp(b.0.term()));
         }
-        // The densest cluster starts at `best_at` and spans at most one fragment. Every byte of
-        // the part is cut into words (the costliest part of a page of hits), so it takes only
-        // the clause the cluster starts in and the clause the fragment ends in, cut at clause
-        // breaks so that its words are those of the whole text.
-        let mut start = best_at.saturating_sub(FOCUS_CONTEXT_BYTES);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        if let Some((at, c)) = text[start..best_at]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| is_clause_break(c))
-        {
-            start += at + c.len_utf8();
-        }
-        let mut end = best_at.saturating_add(SNIPPET_BYTES).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        let mut limit = end.saturating_add(FOCUS_CONTEXT_BYTES).min(text.len());
-        while !text.is_char_boundary(limit) {
-            limit += 1;
-        }
-        end = text[end..limit]
-            .find(is_clause_break)
-            .map_or(limit, |at| end + at);
-        match text.get(start..end) {
-            Some(part) => (start, part),
-            None => (0, text),
+        Snippets {
+            weights: Some(weights),
+            terms,
         }
     }
 
     /// The snippet of `text` as HTML, or the start of `opening` when `text` has no term of the
     /// query.
     pub fn html(&self, text: &str, opening: &str) -> String {
-        if let Some(weights) = &self.weights {
-            let (offset, part) = self.focus(text);
-            if let Some(best) = best_fragment(part, weights) {
-                let ranges: Vec<Range<usize>> = best
-                    .highlighted
-                    .iter()
-                    .map(|r| r.start - best.start..r.end - best.start)
-                    .collect();
-                let mut html = String::new();
-                if offset + best.start > 0 {
-                    html.push('…');
+        let Some(weights) = &self.weights else {
+            return lead(opening);
+        };
+        if self.terms.is_empty() {
+            return match best_fragment(text, weights) {
+                Some(best) => fragment_html(text, best.start..best.stop, &best.highlighted),
+                None => lead(opening),
+            };
+        }
+        let mut found = self.find(text);
+        let mut words = ClauseWords::default();
+        // The densest cluster of terms that are words there.
+        let cluster = loop {
+            let Some(cluster) = densest(&found) else {
+                return lead(opening);
+            };
+            let before = found.len();
+            let mut at = 0;
+            found.retain(|f| {
+                let keep = !cluster.contains(&at) || words.has(text, f);
+                at += 1;
+                keep
+            });
+            if found.len() == before {
+                break cluster;
+            }
+        };
+        let range = fragment(
+            text,
+            &found[cluster.start].range,
+            &found[cluster.end - 1].range,
+        );
+        let highlighted: Vec<Range<usize>> = found
+            .iter()
+            .filter(|f| f.range.start >= range.start && f.range.end <= range.end)
+            .filter(|f| words.has(text, f))
+            .map(|f| f.range.clone())
+            .collect();
+        fragment_html(text, range, &highlighted)
+    }
+
+    /// Every place in `text` where a term's characters are, by start.
+    fn find<'s>(&'s self, text: &str) -> Vec<Found<'s>> {
+        let mut found = Vec::new();
+        for (search, weight) in &self.terms {
+            match search {
+                SearchTerm::Plain(term) => found.extend(
+                    memchr::memmem::find_iter(text.as_bytes(), term.as_bytes()).map(|at| Found {
+                        range: at..at + term.len(),
+                        term,
+                        weight: *weight,
+                    }),
+                ),
+                SearchTerm::Across { term, word } => {
+                    for (split, _) in word.char_indices().skip(1) {
+                        let (head, tail) = word.split_at(split);
+                        for at in memchr::memmem::find_iter(text.as_bytes(), head.as_bytes()) {
+                            let after = &text[at + head.len()..];
+                            let gap = after
+                                .char_indices()
+                                .find(|&(_, c)| c.is_alphanumeric() || is_sentence_end(c))
+                                .map_or(after.len(), |(i, _)| i);
+                            if gap > 0 && after[gap..].starts_with(tail) {
+                                let end = at + head.len() + gap + tail.len();
+                                found.push(Found {
+                                    range: at..end,
+                                    term,
+                                    weight: *weight,
+                                });
+                            }
+                        }
+                    }
                 }
-                html.push_str(&highlight(&part[best.start..best.stop], &ranges));
-                if offset + best.stop < text.len() {
-                    html.push('…');
-                }
-                return html;
             }
         }
-        lead(opening)
+        found.sort_by_key(|f| (f.range.start, f.range.end));
+        found
     }
+}
+
+impl SearchTerm {
+    fn term(&self) -> &str {
+        match self {
+            SearchTerm::Plain(term) | SearchTerm::Across { term, .. } => term,
+        }
+    }
+}
+
+/// The run of `found` (indices) within one fragment less its context that holds the most of
+/// the query: the highest sum of the weights of the distinct terms in it, then of all it holds
+/// (a term found again counts less than another term), the first of equals; `None` when
+/// nothing was found.
+fn densest(found: &[Found]) -> Option<Range<usize>> {
+    let span = SNIPPET_BYTES - CONTEXT_BYTES;
+    let mut times: HashMap<&str, usize> = HashMap::new();
+    let (mut best, mut best_sums) = (None, (0.0, 0.0));
+    let (mut distinct, mut all, mut low) = (0.0f64, 0.0f64, 0);
+    for (high, f) in found.iter().enumerate() {
+        let n = times.entry(f.term).or_default();
+        *n += 1;
+        if *n == 1 {
+            distinct += f64::from(f.weight);
+        }
+        all += f64::from(f.weight);
+        while low < high && f.range.end - found[low].range.start > span {
+            let gone = &found[low];
+            let n = times.entry(gone.term).or_default();
+            *n -= 1;
+            if *n == 0 {
+                distinct -= f64::from(gone.weight);
+            }
+            all -= f64::from(gone.weight);
+            low += 1;
+        }
+        // Sums that differ only by rounding are equal: the first stays.
+        let more = |a: f64, b: f64| a > b + 1e-12;
+        if more(distinct, best_sums.0) || (!more(best_sums.0, distinct) && more(all, best_sums.1)) {
+            best_sums = (distinct, all);
+            best = Some(low..high + 1);
+        }
+    }
+    best
+}
+
+/// The fragment around a cluster from `first` to `last`: the text's opening when the cluster
+/// fits in it, else from the clause `first` is in when it starts at most [`CONTEXT_BYTES`]
+/// before (else from `first`); at most [`SNIPPET_BYTES`], ending after the last clause break
+/// past `last` when there is one.
+fn fragment(text: &str, first: &Range<usize>, last: &Range<usize>) -> Range<usize> {
+    if last.end <= SNIPPET_BYTES {
+        // The cluster fits in the opening fragment.
+        return fragment_from(text, 0, last);
+    }
+    let mut start = first.start.saturating_sub(CONTEXT_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start = text[start..first.start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_clause_break(c))
+        .map_or(first.start, |(at, c)| start + at + c.len_utf8());
+    fragment_from(text, start, last)
+}
+
+/// The fragment from `start` to at most [`SNIPPET_BYTES`] on, past `last`.
+fn fragment_from(text: &str, start: usize, last: &Range<usize>) -> Range<usize> {
+    let mut end = start.saturating_add(SNIPPET_BYTES).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = end.max(last.end);
+    if end == text.len() {
+        return start..end;
+    }
+    // Not after an opening bracket or quote.
+    let stop = text[last.end..end]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_clause_break(c) && !"（“《【(".contains(c))
+        .map_or(end, |(at, c)| last.end + at + c.len_utf8());
+    start..stop
+}
+
+/// The words of the clauses around found terms, each clause run cut once.
+#[derive(Default)]
+struct ClauseWords {
+    cut: Vec<(Range<usize>, Vec<Word>)>,
+}
+
+impl ClauseWords {
+    /// True when the index tokenizer gives `found`'s term as a word at its place: the words of
+    /// the clauses it lies in are those of the whole text there.
+    fn has(&mut self, text: &str, found: &Found) -> bool {
+        let from = text[..found.range.start]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_clause_break(c))
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        let to = text[found.range.end..]
+            .find(is_clause_break)
+            .map_or(text.len(), |at| found.range.end + at);
+        let words = match self.cut.iter().position(|(r, _)| *r == (from..to)) {
+            Some(i) => &self.cut[i].1,
+            None => {
+                self.cut.push((from..to, analyze(&text[from..to], true)));
+                &self.cut[self.cut.len() - 1].1
+            }
+        };
+        words.iter().any(|w| {
+            from + w.start == found.range.start
+                && from + w.end == found.range.end
+                && w.text == found.term
+        })
+    }
+}
+
+/// `text[range]` escaped, with the `highlighted` ranges of `text` in `<b>…</b>` and "…" at
+/// each cut edge.
+fn fragment_html(text: &str, range: Range<usize>, highlighted: &[Range<usize>]) -> String {
+    let shifted: Vec<Range<usize>> = highlighted
+        .iter()
+        .map(|r| r.start - range.start..r.end - range.start)
+        .collect();
+    let mut html = String::new();
+    if range.start > 0 {
+        html.push('…');
+    }
+    html.push_str(&highlight(&text[range.start..range.end], &shifted));
+    if range.end < text.len() {
+        html.push('…');
+    }
+    html
 }
 
 /// A run of words of at most [`SNIPPET_BYTES`] and the query terms in it.
@@ -270,7 +424,6 @@ fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tokenizer::analyze;
 
     #[test]
     fn touching_ranges_merge() {
@@ -282,40 +435,72 @@ mod tests {
         assert_eq!(html, "办理<b>建议提案</b>共9件");
     }
 
+    /// Snippets of `text` for terms of these weights.
+    fn snippet(weights: &[(&str, Score)], text: &str) -> String {
+        let weights = weights.iter().map(|&(t, w)| (t.to_string(), w)).collect();
+        Snippets::with_weights(weights).html(text, "开头")
+    }
+
     #[test]
-    fn a_long_text_is_cut_at_clause_breaks_into_the_words_of_the_whole() {
+    fn a_term_is_marked_only_where_it_is_a_word() {
+        // 办理 is in 举办理论 as characters only (举办 | 理论); 建议 is a word inside 意见建议.
+        let html = snippet(
+            &[("办理", 0.5), ("建议", 0.5)],
+            "举办理论学习，办理意见建议。",
+        );
+        assert_eq!(html, "举办理论学习，<b>办理</b>意见<b>建议</b>。");
+        // No term anywhere as a word: the opening.
+        assert_eq!(snippet(&[("办理", 0.5)], "举办理论学习。"), "开头");
+    }
+
+    #[test]
+    fn a_compound_across_punctuation_is_one_highlight() {
+        let html = snippet(&[("\u{1}建议提案", 0.5)], "本年度办理建议、提案9件。");
+        assert_eq!(html, "本年度办理<b>建议、提案</b>9件。");
+        let html = snippet(&[("建议", 0.5), ("提案", 0.5)], "本年度办理建议提案9件。");
+        assert_eq!(html, "本年度办理<b>建议提案</b>9件。");
+    }
+
+    #[test]
+    fn a_long_text_gives_the_densest_cluster_from_its_clause() {
         let filler =
             "本机关认真落实政务公开工作要求，持续加强政府信息公开平台建设，不断提升公开质量。";
         let text = format!(
-            "{}全年办理人大代表建议和政协委员提案共12件，建议提案办理结果全部公开，建议、提案答复及时。{}",
+            "{}全年办理人大代表建议和政协委员提案共12件，建议提案办理结果全部公开，建议答复及时。{}",
             filler.repeat(8),
             filler.repeat(8)
         );
-        let snippets = Snippets {
-            weights: None,
-            plain_terms: vec![("建议".into(), 0.5), ("提案".into(), 0.5)],
-        };
-        let (start, part) = snippets.focus(&text);
-        assert!(part.len() < text.len());
-        assert!(part.contains("建议提案办理结果"), "{part}");
-        // It starts after a clause break and ends at one (or the text's end).
+        let html = snippet(&[("建议", 0.3), ("提案", 0.3)], &text);
         assert!(
-            text[..start].ends_with('。') || text[..start].ends_with('，'),
-            "{part}"
+            html.starts_with("…全年办理人大代表<b>建议</b>和政协委员<b>提案</b>共12件，"),
+            "{html}"
         );
-        let end = start + part.len();
-        assert!(end == text.len() || text[end..].starts_with(is_clause_break));
-        // The part's words are the whole text's words that lie inside it.
-        let shifted: Vec<(String, usize, usize)> = analyze(part, true)
-            .into_iter()
-            .map(|w| (w.text, w.start + start, w.end + start))
-            .collect();
-        let inside: Vec<(String, usize, usize)> = analyze(&text, true)
-            .into_iter()
-            .filter(|w| w.start >= start && w.end <= end)
-            .map(|w| (w.text, w.start, w.end))
-            .collect();
-        assert_eq!(shifted, inside);
+        assert!(html.contains("<b>建议提案</b>办理结果"), "{html}");
+        assert!(html.ends_with("。…") || html.ends_with("，…"), "{html}");
+        let shown = html.replace("<b>", "").replace("</b>", "");
+        assert!(
+            shown.len() <= SNIPPET_BYTES + 2 * '…'.len_utf8(),
+            "{}",
+            shown.len()
+        );
+    }
+
+    #[test]
+    fn a_cluster_of_different_terms_beats_one_term_again_and_again() {
+        let text = format!(
+            "{}坚持公开为常态，公开为例外，公开质量提升，公开及时。{}组织政务公开培训两次。",
+            "本机关认真做好各项工作。".repeat(20),
+            "本机关认真做好各项工作。".repeat(20)
+        );
+        let html = snippet(&[("公开", 0.2), ("培训", 0.3)], &text);
+        assert!(html.contains("培训</b>两次"), "{html}");
+    }
+
+    #[test]
+    fn terms_with_ascii_letters_are_found_over_the_whole_text() {
+        // As tantivy cuts it: after the last word.
+        let html = snippet(&[("app", 0.5)], "政务App上线。");
+        assert_eq!(html, "政务<b>App</b>上线…");
     }
 
     #[test]

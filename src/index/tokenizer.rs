@@ -76,11 +76,17 @@ fn position_width(text: &str) -> usize {
 /// character and cuts each run into words on its own, so a part of a text cut at one has the
 /// words of the whole text that lie in it (only a compound across punctuation spans one).
 pub(crate) fn is_clause_break(c: char) -> bool {
-    c.is_whitespace() || "，。；：、！？（）“”《》【】,;:!?()".contains(c)
+    // A slice of chars, not a string: a string's `contains` searches for the character's UTF-8
+    // bytes, and snippets ask this for every character they scan.
+    const BREAKS: [char; 22] = [
+        '，', '。', '；', '：', '、', '！', '？', '（', '）', '“', '”', '《', '》', '【', '】',
+        ',', ';', ':', '!', '?', '(', ')',
+    ];
+    BREAKS.contains(&c) || c.is_whitespace()
 }
 
 /// True for the characters after which a phrase may not continue.
-fn is_sentence_end(c: char) -> bool {
+pub(crate) fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';')
 }
 
@@ -107,7 +113,7 @@ const JUNCTION_CHARS: usize = 12;
 
 /// Prefix of the term of a compound found across punctuation (建议、提案 gives it for 建议提案):
 /// jieba never keeps a control character in a token, so no plain term starts with it.
-const ACROSS_PUNCTUATION: char = '\u{1}';
+pub(crate) const ACROSS_PUNCTUATION: char = '\u{1}';
 
 /// The CJK ideographs jieba's full-mode cut looks for words in.
 fn is_cjk(c: char) -> bool {
