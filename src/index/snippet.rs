@@ -92,7 +92,7 @@ impl Snippets {
             .any(|t| t.bytes().any(|b| b.is_ascii_alphabetic()));
         let mut terms: Vec<(SearchTerm, Score)> = Vec::new();
         if searchable {
-            for (term, &weight) in &weights {
+            for (term, &weight) in weights.iter().filter(|(t, _)| !t.is_empty()) {
                 let search = match term.strip_prefix(ACROSS_PUNCTUATION) {
                     Some(word) => SearchTerm::Across {
                         term: term.clone(),
@@ -501,6 +501,29 @@ mod tests {
         // As tantivy cuts it: after the last word.
         let html = snippet(&[("app", 0.5)], "政务App上线。");
         assert_eq!(html, "政务<b>App</b>上线…");
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and terms, a snippet is a piece of the escaped text with marks.
+        #[test]
+        fn a_snippet_is_a_piece_of_the_text(
+            text in "[建议提案办理举论，。、；\n a-zA-Z0-9<&]{0,600}",
+            terms in proptest::collection::vec("[建议提案办理论、a]{1,4}", 1..4),
+            across in proptest::bool::ANY,
+        ) {
+            let weights: Vec<(String, Score)> = terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let t = if across && i == 0 { format!("{ACROSS_PUNCTUATION}{t}") } else { t.clone() };
+                    (t, 0.1 + i as Score)
+                })
+                .collect();
+            let weights: Vec<(&str, Score)> = weights.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            let html = snippet(&weights, &text);
+            let shown = html.replace("<b>", "").replace("</b>", "").replace('…', "");
+            proptest::prop_assert!(shown == "开头" || escape(&text).contains(&shown), "{html}");
+        }
     }
 
     #[test]
