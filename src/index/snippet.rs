@@ -125,7 +125,7 @@ impl Snippets {
         }
         let mut found = self.find(text);
         let mut words = ClauseWords::default();
-        // The densest cluster of terms that are words there.
+        // The cluster holding most of the query, of terms that are words where they are found.
         let cluster = loop {
             let Some(cluster) = densest(&found) else {
                 return lead(opening);
