@@ -46,11 +46,12 @@ enum SearchTerm {
     Across { term: String, word: String },
 }
 
-/// A term of the query at `range` of a text (not yet known to be a word there).
+/// A term of the query at `range` of a text, and whether it is a word there once checked.
 struct Found<'s> {
     range: Range<usize>,
     term: &'s str,
     weight: Score,
+    word: Option<bool>,
 }
 
 impl Snippets {
@@ -132,8 +133,8 @@ impl Snippets {
             };
             let before = found.len();
             let mut at = 0;
-            found.retain(|f| {
-                let keep = !cluster.contains(&at) || words.has(text, f);
+            found.retain_mut(|f| {
+                let keep = !cluster.contains(&at) || words.is_word(text, f);
                 at += 1;
                 keep
             });
@@ -147,10 +148,9 @@ impl Snippets {
             &found[cluster.end - 1].range,
         );
         let highlighted: Vec<Range<usize>> = found
-            .iter()
+            .iter_mut()
             .filter(|f| f.range.start >= range.start && f.range.end <= range.end)
-            .filter(|f| words.has(text, f))
-            .map(|f| f.range.clone())
+            .filter_map(|f| words.is_word(text, f).then(|| f.range.clone()))
             .collect();
         fragment_html(text, range, &highlighted)
     }
@@ -165,6 +165,7 @@ impl Snippets {
                         range: at..at + term.len(),
                         term,
                         weight: *weight,
+                        word: None,
                     }),
                 ),
                 SearchTerm::Across { term, word } => {
@@ -182,6 +183,7 @@ impl Snippets {
                                     range: at..end,
                                     term,
                                     weight: *weight,
+                                    word: None,
                                 });
                             }
                         }
@@ -251,11 +253,8 @@ fn fragment(text: &str, first: &Range<usize>, last: &Range<usize>) -> Range<usiz
     while !text.is_char_boundary(start) {
         start += 1;
     }
-    start = text[start..first.start]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| is_clause_break(c))
-        .map_or(first.start, |(at, c)| start + at + c.len_utf8());
+    let start = after_last_break(&text[start..first.start], is_clause_break)
+        .map_or(first.start, |at| start + at);
     fragment_from(text, start, last)
 }
 
@@ -270,12 +269,19 @@ fn fragment_from(text: &str, start: usize, last: &Range<usize>) -> Range<usize> 
         return start..end;
     }
     // Not after an opening bracket or quote.
-    let stop = text[last.end..end]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| is_clause_break(c) && !"（“《【(".contains(c))
-        .map_or(end, |(at, c)| last.end + at + c.len_utf8());
+    let stop = after_last_break(&text[last.end..end], |c| {
+        is_clause_break(c) && !"（“《【(".contains(c)
+    })
+    .map_or(end, |at| last.end + at);
     start..stop
+}
+
+/// The byte offset just past the last character of `text` that `is_break` accepts.
+fn after_last_break(text: &str, is_break: impl Fn(char) -> bool) -> Option<usize> {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| is_break(c))
+        .map(|(at, c)| at + c.len_utf8())
 }
 
 /// The words of the clauses around found terms, each clause run cut once.
@@ -285,14 +291,20 @@ struct ClauseWords {
 }
 
 impl ClauseWords {
+    /// Whether `found` is a word at its place, checked once.
+    fn is_word(&mut self, text: &str, found: &mut Found) -> bool {
+        if let Some(word) = found.word {
+            return word;
+        }
+        let word = self.has(text, found);
+        found.word = Some(word);
+        word
+    }
+
     /// True when the index tokenizer gives `found`'s term as a word at its place: the words of
     /// the clauses it lies in are those of the whole text there.
     fn has(&mut self, text: &str, found: &Found) -> bool {
-        let from = text[..found.range.start]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| is_clause_break(c))
-            .map_or(0, |(at, c)| at + c.len_utf8());
+        let from = after_last_break(&text[..found.range.start], is_clause_break).unwrap_or(0);
         let to = text[found.range.end..]
             .find(is_clause_break)
             .map_or(text.len(), |at| found.range.end + at);
