@@ -2,13 +2,10 @@
 //! page's `charset=` or detection; paragraphs from block elements, data tables from the DOM with
 //! `colspan` / `rowspan` expanded into the grid; menus, footers, scripts and the portal's
 //! 索引号 / 发布机构 block left out of the text, the latter read for publisher and date.
-//! Calls `plain`, `published` and `scraper` (html5ever); walks the tree without recursion.
-
-use ego_tree::iter::Edge;
-use ego_tree::NodeRef;
-use scraper::{ElementRef, Html, Node};
+//! Calls `dom` (the page's tree), `plain` and `published`; walks the tree without recursion.
 
 use super::decode::DecodeProblem;
+use super::dom::{Dom, Edge, Node, NodeId};
 use super::plain::{one_line, PlainText};
 use super::published::{is_meta_line, parse_date, PageMeta};
 use super::{Extracted, Format};
@@ -21,47 +18,68 @@ const MAX_ROWSPAN: usize = 1000;
 const MAX_COLUMNS: usize = 400;
 
 /// Elements whose content is never report text.
-const SKIPPED: [&str; 17] = [
-    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "iframe",
-    "object", "embed", "select", "button", "input", "textarea", "svg", "canvas",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "footer"
+            | "aside"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "select"
+            | "button"
+            | "input"
+            | "textarea"
+            | "svg"
+            | "canvas"
+    )
+}
 
 /// Elements that start and end a line of text.
-const BLOCKS: [&str; 33] = [
-    "address",
-    "article",
-    "blockquote",
-    "body",
-    "center",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "figure",
-    "figcaption",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "tbody"
+            | "td"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+    )
+}
 
 /// `class` / `id` words of site chrome (menus, breadcrumbs, share bars, footers).
 const CHROME_WORDS: [&str; 25] = [
@@ -153,12 +171,12 @@ fn declared_charset(bytes: &[u8]) -> Option<String> {
 
 /// A decoded page → its report text and metadata.
 pub fn read(page: &str, encoding: &'static str) -> Extracted {
-    let html = Html::parse_document(page);
+    let dom = Dom::parse(page);
     let mut walker = Walker::default();
-    walker.walk(html.tree.root());
+    walker.walk(&dom);
     walker.flush();
     let mut meta = walker.meta;
-    read_meta_tags(&html, &mut meta);
+    read_meta_tags(&dom, &mut meta);
     Extracted {
         text: walker.out.finish(),
         encoding,
@@ -171,12 +189,12 @@ pub fn read(page: &str, encoding: &'static str) -> Extracted {
 
 /// `<meta name="PubDate" content="2024-01-25 10:30">` and the like, for what the visible
 /// metadata block did not give.
-fn read_meta_tags(html: &Html, meta: &mut PageMeta) {
-    for node in html.tree.root().descendants() {
-        let Some(element) = node.value().as_element() else {
+fn read_meta_tags(dom: &Dom, meta: &mut PageMeta) {
+    for node in dom.descendants(Dom::ROOT) {
+        let Some(element) = dom.element(node) else {
             continue;
         };
-        if element.name() != "meta" {
+        if element.name != "meta" {
             continue;
         }
         let name = element
@@ -214,43 +232,43 @@ struct Walker {
 impl Walker {
     /// Walks the tree in document order; skipped subtrees and data tables are passed over
     /// whole (their ids are remembered until their closing edge).
-    fn walk(&mut self, root: NodeRef<'_, Node>) {
+    fn walk(&mut self, dom: &Dom) {
         let mut skip_until = None;
-        for edge in root.traverse() {
+        for edge in dom.traverse(Dom::ROOT) {
             match edge {
                 Edge::Open(node) => {
                     if skip_until.is_some() {
                         continue;
                     }
-                    match node.value() {
+                    match dom.node(node) {
                         Node::Text(text) => self.inline.push_str(text),
                         Node::Element(element) => {
-                            let name = element.name();
-                            if is_chrome(node) {
-                                skip_until = Some(node.id());
-                            } else if name == "table" && !has_nested_table(node) {
+                            let name = element.name.as_str();
+                            if is_chrome(dom, node) {
+                                skip_until = Some(node);
+                            } else if name == "table" && !has_nested_table(dom, node) {
                                 self.flush();
-                                self.data_table(node);
-                                skip_until = Some(node.id());
+                                self.data_table(dom, node);
+                                skip_until = Some(node);
                             } else if name == "pre" {
                                 self.flush();
-                                self.preformatted(node);
-                                skip_until = Some(node.id());
-                            } else if name == "br" || BLOCKS.contains(&name) {
+                                self.preformatted(dom, node);
+                                skip_until = Some(node);
+                            } else if name == "br" || is_block(name) {
                                 self.flush();
                             }
                         }
-                        _ => {}
+                        Node::Document => {}
                     }
                 }
                 Edge::Close(node) => {
-                    if skip_until == Some(node.id()) {
+                    if skip_until == Some(node) {
                         skip_until = None;
                         continue;
                     }
                     if skip_until.is_none() {
-                        if let Some(e) = node.value().as_element() {
-                            if BLOCKS.contains(&e.name()) {
+                        if let Some(e) = dom.element(node) {
+                            if is_block(&e.name) {
                                 self.flush();
                             }
                         }
@@ -276,10 +294,14 @@ impl Walker {
     }
 
     /// Text inside `<pre>` keeps its lines and tabs (a text report shown as is).
-    fn preformatted(&mut self, pre: NodeRef<'_, Node>) {
-        let text: String = ElementRef::wrap(pre)
-            .map(|e| e.text().collect())
-            .unwrap_or_default();
+    fn preformatted(&mut self, dom: &Dom, pre: NodeId) {
+        let text: String = dom
+            .descendants(pre)
+            .filter_map(|n| match dom.node(n) {
+                Node::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
         for line in text.lines() {
             if line.contains('\t') {
                 let cells: Vec<String> = line.split('\t').map(str::to_string).collect();
@@ -292,9 +314,9 @@ impl Walker {
 
     /// A table without tables inside: rows of cells with merges expanded. Rows of a portal's
     /// metadata block are read as metadata instead.
-    fn data_table(&mut self, table: NodeRef<'_, Node>) {
+    fn data_table(&mut self, dom: &Dom, table: NodeId) {
         let mut rows = Vec::new();
-        for row in expand_table(table) {
+        for row in expand_table(dom, table) {
             let joined = row
                 .iter()
                 .filter(|c| !c.is_empty())
@@ -312,25 +334,24 @@ impl Walker {
 }
 
 /// Site chrome by tag or by a `class` / `id` word; a `<header>` only when it holds a menu.
-fn is_chrome(node: NodeRef<'_, Node>) -> bool {
-    let Some(element) = node.value().as_element() else {
+fn is_chrome(dom: &Dom, node: NodeId) -> bool {
+    let Some(element) = dom.element(node) else {
         return false;
     };
-    let name = element.name();
-    if SKIPPED.contains(&name) {
+    let name = element.name.as_str();
+    if is_skipped(name) {
         return true;
     }
     if name == "header" {
-        return node.descendants().any(|d| {
-            d.value()
-                .as_element()
-                .is_some_and(|e| matches!(e.name(), "nav" | "ul" | "form" | "input"))
+        return dom.descendants(node).any(|d| {
+            dom.element(d)
+                .is_some_and(|e| matches!(e.name.as_str(), "nav" | "ul" | "form" | "input"))
         });
     }
     let names = element.attr("class").into_iter().chain(element.attr("id"));
     names
         .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric()))
-        .any(|word| CHROME_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+        .any(|word| CHROME_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)))
 }
 
 /// Short lines of page furniture: 【打印本页】【关闭窗口】, 字号：大 中 小, 当前位置：首页 > ….
@@ -394,23 +415,22 @@ fn is_chrome_line(line: &str) -> bool {
     }
 }
 
-fn has_nested_table(table: NodeRef<'_, Node>) -> bool {
-    table
-        .descendants()
+fn has_nested_table(dom: &Dom, table: NodeId) -> bool {
+    dom.descendants(table)
         .skip(1)
-        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "table"))
+        .any(|d| dom.element(d).is_some_and(|e| e.name == "table"))
 }
 
 /// The rows of a table (no nested tables) as a grid: a cell spanning columns is followed by
 /// empty cells, a cell spanning rows leaves empty cells below it; every row as wide as the
 /// widest.
-fn expand_table(table: NodeRef<'_, Node>) -> Vec<Vec<String>> {
+fn expand_table(dom: &Dom, table: NodeId) -> Vec<Vec<String>> {
     let mut grid: Vec<Vec<String>> = Vec::new();
     // Rows still covered by a rowspan above, per column.
     let mut covered: Vec<usize> = Vec::new();
-    let rows = table
-        .descendants()
-        .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "tr"));
+    let rows = dom
+        .descendants(table)
+        .filter(|&d| dom.element(d).is_some_and(|e| e.name == "tr"));
     for tr in rows {
         let mut row: Vec<String> = Vec::new();
         let take_covered = |row: &mut Vec<String>, covered: &mut Vec<usize>| {
@@ -419,11 +439,11 @@ fn expand_table(table: NodeRef<'_, Node>) -> Vec<Vec<String>> {
                 row.push(String::new());
             }
         };
-        for td in tr.children() {
-            let Some(element) = td.value().as_element() else {
+        for td in dom.children(tr) {
+            let Some(element) = dom.element(td) else {
                 continue;
             };
-            if !matches!(element.name(), "td" | "th") {
+            if !matches!(element.name.as_str(), "td" | "th") {
                 continue;
             }
             take_covered(&mut row, &mut covered);
@@ -433,7 +453,7 @@ fn expand_table(table: NodeRef<'_, Node>) -> Vec<Vec<String>> {
             let colspan = span(element.attr("colspan"), MAX_COLSPAN);
             let rowspan = span(element.attr("rowspan"), MAX_ROWSPAN);
             let first = row.len();
-            row.push(cell_text(td));
+            row.push(cell_text(dom, td));
             row.extend(std::iter::repeat_n(String::new(), colspan - 1));
             row.truncate(MAX_COLUMNS);
             if covered.len() < row.len() {
@@ -470,23 +490,17 @@ fn span(value: Option<&str>, max: usize) -> usize {
 
 /// A cell's text: its text nodes in order (so digits split over `<span>`s join up), a space
 /// at each line or paragraph break inside it; `&nbsp;` alone is a blank cell.
-fn cell_text(td: NodeRef<'_, Node>) -> String {
+fn cell_text(dom: &Dom, td: NodeId) -> String {
     let mut text = String::new();
-    for edge in td.traverse() {
+    for edge in dom.traverse(td) {
         match edge {
-            Edge::Open(node) => match node.value() {
+            Edge::Open(node) => match dom.node(node) {
                 Node::Text(t) => text.push_str(t),
-                Node::Element(e) if e.name() == "br" || BLOCKS.contains(&e.name()) => {
-                    text.push(' ')
-                }
+                Node::Element(e) if e.name == "br" || is_block(&e.name) => text.push(' '),
                 _ => {}
             },
             Edge::Close(node) => {
-                if node
-                    .value()
-                    .as_element()
-                    .is_some_and(|e| BLOCKS.contains(&e.name()))
-                {
+                if dom.element(node).is_some_and(|e| is_block(&e.name)) {
                     text.push(' ');
                 }
             }

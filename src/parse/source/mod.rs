@@ -10,6 +10,7 @@
 //! Calls `decode` and its own readers only; pure, and no panic on any input.
 
 mod docx;
+mod dom;
 mod html;
 mod pdf;
 mod plain;
