@@ -527,10 +527,13 @@ impl Builder {
                 };
             }
             CallbackEvent::AttributeName { name } => {
+                // Only the first of each attribute counts, as in a browser.
+                let attributes = &self.tag.attributes;
                 self.tag.pending = KEPT_ATTRIBUTES
                     .iter()
                     .copied()
-                    .find(|k| k.as_bytes() == name);
+                    .find(|k| k.as_bytes() == name)
+                    .filter(|k| attributes.iter().all(|(seen, _)| seen != k));
                 // An attribute without a value has the empty one.
                 if let Some(kept) = self.tag.pending {
                     self.tag.attributes.push((kept, String::new()));
@@ -545,7 +548,7 @@ impl Builder {
             }
             CallbackEvent::CloseStartTag { self_closing } => {
                 let tag = std::mem::take(&mut self.tag);
-                return self.start_tag(tag.name, dedup(tag.attributes), self_closing);
+                return self.start_tag(tag.name, tag.attributes, self_closing);
             }
             CallbackEvent::EndTag { name } => self.end_tag(&String::from_utf8_lossy(name)),
             CallbackEvent::String { value } => self.text(&String::from_utf8_lossy(value)),
@@ -611,7 +614,16 @@ impl Builder {
     }
 
     fn element(&mut self, name: String, attributes: Vec<(&'static str, String)>) -> NodeId {
-        let foreign = false;
+        self.element_of(name, attributes, false)
+    }
+
+    /// A new element, SVG or MathML content when `foreign`.
+    fn element_of(
+        &mut self,
+        name: String,
+        attributes: Vec<(&'static str, String)>,
+        foreign: bool,
+    ) -> NodeId {
         self.dom.push(Node::Element(Element {
             name,
             attributes,
@@ -649,18 +661,34 @@ impl Builder {
     /// The innermost open element named `name`, unless an element of `bounds` (or `<html>`)
     /// is inside it.
     fn in_scope(&self, name: &str, bounds: &[&str]) -> Option<NodeId> {
+        self.innermost(
+            |e| e.name == name,
+            |e| bounds.contains(&e.name.as_str()) || bounds_scope(&e.name),
+        )
+    }
+
+    /// The innermost open element `found` accepts, unless one `stops` accepts is inside it:
+    /// every search of the open elements the spec makes is one of these.
+    fn innermost(
+        &self,
+        found: impl Fn(&Element) -> bool,
+        stops: impl Fn(&Element) -> bool,
+    ) -> Option<NodeId> {
         for &id in self.open.iter().rev() {
-            let Some(e) = self.open_element(id) else {
-                break;
-            };
-            if e.name == name {
+            let e = self.open_element(id)?;
+            if found(e) {
                 return Some(id);
             }
-            if bounds.contains(&e.name.as_str()) || bounds_scope(&e.name) {
+            if stops(e) {
                 return None;
             }
         }
         None
+    }
+
+    /// The innermost open table, whatever is open inside it.
+    fn innermost_table(&self) -> Option<NodeId> {
+        self.innermost(|e| e.name == "table", |_| false)
     }
 
     fn close_p(&mut self) {
@@ -685,15 +713,7 @@ impl Builder {
 
     /// The innermost open table, when no cell is inside it (content goes into the table).
     fn table_context(&self) -> Option<NodeId> {
-        for &id in self.open.iter().rev() {
-            let name = self.open_element(id).map(|e| e.name.as_str());
-            match name {
-                Some("table") => return Some(id),
-                Some(n) if is_table_context(n) => continue,
-                _ => return None,
-            }
-        }
-        None
+        self.innermost(|e| e.name == "table", |e| !is_table_context(&e.name))
     }
 
     /// Inserts `node` where content goes now: into the current element, or before the table
@@ -777,10 +797,7 @@ impl Builder {
         if self.in_foreign() {
             if !breaks_foreign(n) {
                 // SVG and MathML nest as written, `<x/>` closing itself.
-                let node = self.element(name, attributes);
-                if let Node::Element(e) = &mut self.dom.slots[node].node {
-                    e.foreign = true;
-                }
+                let node = self.element_of(name, attributes, true);
                 let parent = self.current();
                 self.dom.append(parent, node);
                 if !self_closing && self.open.len() < MAX_OPEN {
@@ -913,17 +930,12 @@ impl Builder {
         let foreign = matches!(n, "svg" | "math");
         // Inside a table but outside its cells, only the table's own parts go in; the rest
         // goes before the table.
-        let node = self.element(name, attributes);
+        let node = self.element_of(name, attributes, foreign);
         if table_part && self.in_table_context() {
             let parent = self.current();
             self.dom.append(parent, node);
         } else {
             self.insert(node);
-        }
-        if foreign {
-            if let Node::Element(e) = &mut self.dom.slots[node].node {
-                e.foreign = true;
-            }
         }
         // `<svg/>` closes itself; an HTML element's `/>` means nothing.
         let closed = void || (foreign && self_closing);
@@ -942,11 +954,7 @@ impl Builder {
 
     /// The open `<select>`, if any: nothing but options opens inside one.
     fn open_select(&self) -> Option<NodeId> {
-        self.open
-            .iter()
-            .rev()
-            .copied()
-            .find(|&id| self.open_element(id).is_some_and(|e| e.name == "select"))
+        self.innermost(|e| e.name == "select", |_| false)
     }
 
     /// Opens an element `name` the markup left out when the current element is one of `in`.
@@ -967,21 +975,15 @@ impl Builder {
     /// The innermost open table when no cell of it is open, whatever else is open above its
     /// rows (elements put before the table are): the spec's table insertion modes.
     fn table_outside_cells(&self) -> Option<NodeId> {
-        for &id in self.open.iter().rev() {
-            match self.open_element(id).map(|e| e.name.as_str()) {
-                Some("table") => return Some(id),
-                Some("td" | "th" | "caption" | "body" | "html") | None => return None,
-                Some(_) => continue,
-            }
-        }
-        None
+        self.innermost(
+            |e| e.name == "table",
+            |e| matches!(e.name.as_str(), "td" | "th" | "caption" | "body" | "html"),
+        )
     }
 
     /// True when a table is open, in a cell of it or not.
     fn in_table(&self) -> bool {
-        self.open
-            .iter()
-            .any(|&id| self.open_element(id).is_some_and(|e| e.name == "table"))
+        self.innermost_table().is_some()
     }
 
     /// Closes an open list item (one of `names`) unless a block other than address, div or
@@ -1076,43 +1078,25 @@ impl Builder {
             }
             "table" => {
                 // Whatever is open in the table's cells ends with it.
-                if let Some(&table) = self
-                    .open
-                    .iter()
-                    .rev()
-                    .find(|&&id| self.open_element(id).is_some_and(|e| e.name == "table"))
-                {
+                if let Some(table) = self.innermost_table() {
                     self.pop_through(table);
                 }
             }
             "tr" | "tbody" | "thead" | "tfoot" | "td" | "th" | "caption" => {
                 // The table scope: only the innermost table's parts.
-                for &id in self.open.iter().rev() {
-                    let Some(e) = self.open_element(id) else {
-                        break;
-                    };
-                    if e.name == name {
-                        self.pop_through(id);
-                        break;
-                    }
-                    if matches!(e.name.as_str(), "table" | "html") {
-                        break;
-                    }
+                let part = self.innermost(
+                    |e| e.name == name,
+                    |e| matches!(e.name.as_str(), "table" | "html"),
+                );
+                if let Some(part) = part {
+                    self.pop_through(part);
                 }
             }
             _ if is_heading(name) => {
                 // Any open heading ends at any heading's end tag.
-                for &id in self.open.iter().rev() {
-                    let Some(e) = self.open_element(id) else {
-                        break;
-                    };
-                    if is_heading(&e.name) {
-                        self.pop_through(id);
-                        break;
-                    }
-                    if bounds_scope(&e.name) {
-                        break;
-                    }
+                let heading = self.innermost(|e| is_heading(&e.name), |e| bounds_scope(&e.name));
+                if let Some(heading) = heading {
+                    self.pop_through(heading);
                 }
             }
             _ if is_special(name) => {
@@ -1124,17 +1108,12 @@ impl Builder {
             _ => {
                 // The spec's "any other end tag": close the innermost element of that name
                 // unless a special element is inside it.
-                for &id in self.open.iter().rev() {
-                    let Some(e) = self.open_element(id) else {
-                        break;
-                    };
-                    if e.name == name {
-                        self.pop_through(id);
-                        break;
-                    }
-                    if is_special(&e.name) || bounds_scope(&e.name) {
-                        break;
-                    }
+                let open = self.innermost(
+                    |e| e.name == name,
+                    |e| is_special(&e.name) || bounds_scope(&e.name),
+                );
+                if let Some(open) = open {
+                    self.pop_through(open);
                 }
             }
         }
@@ -1151,17 +1130,6 @@ fn text_state(name: &str) -> Option<State> {
         "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(State::RawText),
         _ => None,
     }
-}
-
-/// The first of each attribute, as the tokenizer would keep it.
-fn dedup(mut attributes: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
-    let mut seen: Vec<&'static str> = Vec::new();
-    attributes.retain(|(name, _)| {
-        let first = !seen.contains(name);
-        seen.push(name);
-        first
-    });
-    attributes
 }
 
 #[cfg(test)]
