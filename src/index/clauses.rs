@@ -9,7 +9,9 @@
 //! recently used dropped first, and all are dropped when a commit changes the index (a term's
 //! BM25 weight depends on the whole index). A scored leaf also keeps its highest score in each
 //! word of 64 documents: under relevance, a word whose bound cannot reach the page is counted
-//! for the total and facets without scoring its matches.
+//! for the total and facets without scoring its matches. The clauses of one query word (its
+//! parts, its phrase, its boosts) are also kept together as one leaf with their summed scores,
+//! so a match costs one score read per query word.
 //!
 //! Only worth it when every match is visited anyway: a plan is run here only when the rarest of
 //! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports; rarer
@@ -126,6 +128,20 @@ impl KeptClauses {
         self.kept.lock().unwrap_or_else(|p| p.into_inner()).bytes
     }
 
+    /// The keys of the boolean clauses kept as one leaf (see [`Self::resolve`]).
+    #[cfg(test)]
+    pub fn kept_clause_keys(&self) -> Vec<String> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let mut keys: Vec<String> = kept
+            .leaves
+            .keys()
+            .filter(|key| key.starts_with("bool("))
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
     /// Run `plan` with `collector` from kept leaves, or `None` when the plan is better left to
     /// tantivy (its rarest required clause is rare).
     pub fn search(
@@ -145,7 +161,7 @@ impl KeptClauses {
                 .map(|r| r.max_doc() as usize)
                 .sum();
             let leaf_bytes = max_doc * 4 + max_doc.div_ceil(8);
-            if plan.leaves().saturating_mul(leaf_bytes) > self.budget_bytes / 2 {
+            if kept_units(plan, true).saturating_mul(leaf_bytes) > self.budget_bytes / 2 {
                 return Ok(None);
             }
         }
@@ -154,7 +170,7 @@ impl KeptClauses {
             return Ok(None);
         }
         let scoring = collector.requires_scoring();
-        let tree = self.resolve(searcher, generation, plan, true)?;
+        let tree = self.resolve(searcher, generation, plan, true, true)?;
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         // The worst match the page can still hold, from the segments collected so far.
         let mut floor = None;
@@ -315,13 +331,18 @@ impl KeptClauses {
     }
 
     /// The plan with every leaf evaluated (from the kept ones, or by tantivy and then kept).
-    /// `scored` is false under a filter, whose leaves keep no scores.
+    /// `scored` is false under a filter, whose leaves keep no scores. A scored boolean clause
+    /// below the top (a word of the query: its parts, its phrase and its boosts) is kept as one
+    /// leaf of its own, its matches and summed scores: a search then reads one score per word
+    /// of the query for each match instead of one per term of the word, and the highest score
+    /// of each 64 documents bounds the word's sum, not the sum of its terms' highest scores.
     fn resolve(
         &self,
         searcher: &Searcher,
         generation: u64,
         plan: &Plan,
         scored: bool,
+        top: bool,
     ) -> tantivy::Result<Resolved> {
         Ok(match plan {
             Plan::Leaf(query) => {
@@ -336,24 +357,116 @@ impl KeptClauses {
                 };
                 Resolved::Leaf(leaf)
             }
+            Plan::Bool(clauses) if scored && !top => {
+                let key = plan_key(plan, scored);
+                let leaf = match self.kept(generation, &key) {
+                    Some(leaf) => leaf,
+                    None => {
+                        let clauses =
+                            self.resolve_clauses(searcher, generation, clauses, scored)?;
+                        let leaf = Arc::new(combine(searcher, &Resolved::Bool(clauses)));
+                        self.keep(generation, key, leaf.clone());
+                        leaf
+                    }
+                };
+                Resolved::Leaf(leaf)
+            }
             Plan::Bool(clauses) => {
-                let mut resolved = Vec::with_capacity(clauses.len());
-                for (occur, p) in clauses {
-                    // A MustNot clause never scores.
-                    let scored = scored && *occur != Occur::MustNot;
-                    resolved.push((*occur, self.resolve(searcher, generation, p, scored)?));
-                }
-                Resolved::Bool(resolved)
+                Resolved::Bool(self.resolve_clauses(searcher, generation, clauses, scored)?)
             }
             Plan::Boost(inner, boost) => Resolved::Boost(
-                Box::new(self.resolve(searcher, generation, inner, scored)?),
+                Box::new(self.resolve(searcher, generation, inner, scored, top)?),
                 *boost,
             ),
-            Plan::Filter(inner) => {
-                Resolved::Filter(Box::new(self.resolve(searcher, generation, inner, false)?))
-            }
+            Plan::Filter(inner) => Resolved::Filter(Box::new(
+                self.resolve(searcher, generation, inner, false, top)?,
+            )),
         })
     }
+
+    /// The clauses of a boolean plan, resolved.
+    fn resolve_clauses(
+        &self,
+        searcher: &Searcher,
+        generation: u64,
+        clauses: &[(Occur, Plan)],
+        scored: bool,
+    ) -> tantivy::Result<Vec<(Occur, Resolved)>> {
+        let mut resolved = Vec::with_capacity(clauses.len());
+        for (occur, p) in clauses {
+            // A MustNot clause never scores.
+            let scored = scored && *occur != Occur::MustNot;
+            resolved.push((
+                *occur,
+                self.resolve(searcher, generation, p, scored, false)?,
+            ));
+        }
+        Ok(resolved)
+    }
+}
+
+/// How many leaves resolving `plan` may keep: its leaves and its boolean clauses below the top.
+fn kept_units(plan: &Plan, top: bool) -> usize {
+    match plan {
+        Plan::Leaf(_) => 1,
+        Plan::Bool(clauses) => {
+            let inner: usize = clauses.iter().map(|(_, p)| kept_units(p, false)).sum();
+            inner + usize::from(!top)
+        }
+        Plan::Boost(inner, _) | Plan::Filter(inner) => kept_units(inner, top),
+    }
+}
+
+/// The key of a boolean plan kept as one leaf: its clauses' keys, occurrences and boosts.
+fn plan_key(plan: &Plan, scored: bool) -> String {
+    match plan {
+        Plan::Leaf(query) => leaf_key(query.as_ref(), scored),
+        Plan::Bool(clauses) => {
+            let keys: Vec<String> = clauses
+                .iter()
+                .map(|(occur, p)| {
+                    let scored = scored && *occur != Occur::MustNot;
+                    format!("{occur:?} {}", plan_key(p, scored))
+                })
+                .collect();
+            format!("bool({})", keys.join(", "))
+        }
+        Plan::Boost(inner, boost) => format!("boost {boost:?} {}", plan_key(inner, scored)),
+        Plan::Filter(inner) => format!("filter {}", plan_key(inner, false)),
+    }
+}
+
+/// One scored leaf of a resolved plan: in each segment, its matches and their summed scores.
+fn combine(searcher: &Searcher, resolved: &Resolved) -> Leaf {
+    let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+    let mut matches = 0u64;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let node = resolved.segment(ord);
+        let bits = node.bits().to_vec();
+        let sum = node.sum();
+        let mut of_doc = vec![0.0; reader.max_doc() as usize];
+        let mut max_of_word = vec![0.0; bits.len()];
+        for (at, &word) in bits.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let doc = at * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if let Some(score) = of_doc.get_mut(doc) {
+                    *score = sum.score(doc as DocId);
+                    max_of_word[at] = Score::max(max_of_word[at], *score);
+                }
+            }
+        }
+        matches += bits.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
+        segments.push(LeafSegment {
+            bits,
+            scores: Some(LeafScores {
+                of_doc,
+                max_of_word,
+            }),
+        });
+    }
+    Leaf { segments, matches }
 }
 
 /// The key of a leaf: the query as tantivy prints it (field, terms, offsets, bounds) and

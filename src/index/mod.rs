@@ -1284,9 +1284,30 @@ mod tests {
         let req = query("政务公开 培训");
         assert_eq!(ids(&search(&roomy, &req)), vec!["a"]);
         assert!(roomy.kept.kept_bytes() > 0);
-        // Five leaves of 2 reports take 5 × 9 bytes, more than half of 64.
+        // Five leaves and the clauses of 政务公开 as one: 6 × 9 bytes, more than half of 64.
         assert_eq!(ids(&search(&cramped, &req)), vec!["a"]);
         assert_eq!(cramped.kept.kept_bytes(), 0);
+    }
+
+    #[test]
+    fn the_clauses_of_a_word_are_kept_as_one_leaf_and_shared_by_searches() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "政务公开培训，监督。"),
+            report("b", 2023, "政务、公开，监督。"),
+            report("c", 2023, "培训。"),
+        ]);
+        let index = index.with_kept_clauses(KeptClauses::with_limits(0, KEPT_BYTES));
+        let first = search(&index, &query("政务公开 培训"));
+        assert_eq!(ids(&first), vec!["a"]);
+        // 政务公开: its two parts, the printed term and the term across punctuation.
+        let keys = index.kept.kept_clause_keys();
+        assert_eq!(keys.len(), 1, "{keys:?}");
+        assert_eq!(keys[0].matches("TermQuery").count(), 4, "{keys:?}");
+        // Another search of the word reads the same leaf: the printed word ranks first.
+        let second = search(&index, &query("政务公开 监督"));
+        assert_eq!(ids(&second), vec!["a", "b"]);
+        assert!(second.hits[0].score > second.hits[1].score);
+        assert_eq!(index.kept.kept_clause_keys(), keys);
     }
 
     #[test]

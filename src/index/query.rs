@@ -358,15 +358,6 @@ impl Plan {
         Plan::Boost(Box::new(self), boost)
     }
 
-    /// How many leaves the plan has.
-    pub fn leaves(&self) -> usize {
-        match self {
-            Plan::Leaf(_) => 1,
-            Plan::Bool(clauses) => clauses.iter().map(|(_, plan)| plan.leaves()).sum(),
-            Plan::Boost(inner, _) | Plan::Filter(inner) => inner.leaves(),
-        }
-    }
-
     /// The tantivy query of this plan.
     pub fn to_query(&self) -> Box<dyn Query> {
         match self {
