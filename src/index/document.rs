@@ -3,6 +3,7 @@
 //! Calls the record and the schema's field handles; runs no index operation.
 
 use crate::index::schema::{self, Fields, SECTION_COUNT, STAT_KEYS};
+use crate::index::tokenizer::push_part;
 use crate::record::{Kind, Level, Record, Region, Requests, Template, REQUEST_ROWS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -148,23 +149,21 @@ pub(crate) fn build(record: &Record, fields: &Fields) -> TantivyDocument {
 
     // Words of the title and the agency name are found like words of the narrative, in one
     // field: a search reads one posting list per word.
+    // Each section's words go to its own positions (schema::section_positions), so that a
+    // search can be limited to a section without indexing its words a second time.
+    let mut narrative = String::new();
     for text in [&record.title, &record.agency].into_iter().flatten() {
-        if !text.trim().is_empty() {
-            doc.add_text(fields.narrative, text);
-        }
+        push_part(&mut narrative, 0, text);
     }
     for section in &record.sections {
         let number = section_number(&section.number);
         for text in [&section.heading, &section.text] {
-            if text.trim().is_empty() {
-                continue;
-            }
-            doc.add_text(fields.narrative, text);
-            if let Some(field) = number.and_then(|n| fields.section(n)) {
-                doc.add_text(field, text);
-            }
+            push_part(&mut narrative, number.unwrap_or(0), text);
         }
         stored.sections.push((number, section.text.clone()));
+    }
+    if !narrative.is_empty() {
+        doc.add_text(fields.narrative, narrative);
     }
     if let Some(agency) = record
         .agency
@@ -261,6 +260,52 @@ mod tests {
                     assert!(stat_value(record, key).is_some(), "{}: {key}", record.id);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn narrative_words_lie_in_their_sections_positions_in_order() {
+        let section = |number: &str, text: &str| crate::record::Section {
+            number: number.into(),
+            heading: "情况".into(),
+            text: text.into(),
+        };
+        // Section 二 printed before 一, and one without a number.
+        let record = Record {
+            title: Some("某某局年度报告".into()),
+            sections: vec![
+                section("二", "主动公开文件。"),
+                section("一", "总体情况良好。"),
+                section("", "附件说明。"),
+            ],
+            ..Default::default()
+        };
+        let (_, fields) = schema::build();
+        let doc = build(&record, &fields);
+        let value = doc
+            .get_first(fields.narrative)
+            .and_then(|v| tantivy::schema::Value::as_str(&v))
+            .expect("a narrative")
+            .to_string();
+        let tokens = crate::index::tokenizer::index_tokens(&value);
+        assert!(tokens.windows(2).all(|w| w[0].position <= w[1].position));
+        let region = |n| schema::section_positions(n).expect("known");
+        let title: Vec<_> = tokens.iter().filter(|t| t.text == "年度报告").collect();
+        assert!(!title.is_empty());
+        assert!(title
+            .iter()
+            .all(|t| region(None).contains(&(t.position as u32))));
+        for section in &record.sections {
+            let n = section_number(&section.number);
+            let words = crate::index::tokenizer::analyze(&section.text, false);
+            let first = words.first().expect("a section with words");
+            assert!(
+                tokens
+                    .iter()
+                    .any(|t| t.text == first.text && region(n).contains(&(t.position as u32))),
+                "section {n:?}: {}",
+                first.text
+            );
         }
     }
 

@@ -19,6 +19,7 @@
 mod clauses;
 mod collector;
 mod document;
+mod in_section;
 mod query;
 mod results;
 mod schema;
@@ -226,9 +227,7 @@ impl FullTextIndex {
             })?;
             index
         };
-        index
-            .tokenizers()
-            .register(TOKENIZER_NAME, IndexTokenizer::remembering());
+        index.tokenizers().register(TOKENIZER_NAME, IndexTokenizer);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -333,9 +332,12 @@ impl FullTextIndex {
         let page: Vec<&Match> = collected.matches.iter().skip(req.offset).collect();
         let mut hits = Vec::with_capacity(page.len());
         if !page.is_empty() {
-            let snippets =
-                Snippets::new(&searcher, built.text_query.as_deref(), built.snippet_field)
-                    .map_err(|e| self.tantivy_error(e))?;
+            let snippets = Snippets::new(
+                &searcher,
+                built.text_query.as_deref(),
+                self.fields.narrative,
+            )
+            .map_err(|e| self.tantivy_error(e))?;
             for m in page {
                 let stored = self.stored(&searcher, m)?;
                 let (text, opening) = match req.section {
@@ -1287,6 +1289,67 @@ mod tests {
         // Five leaves and the clauses of 政务公开 as one: 6 × 9 bytes, more than half of 64.
         assert_eq!(ids(&search(&cramped, &req)), vec!["a"]);
         assert_eq!(cramped.kept.kept_bytes(), 0);
+    }
+
+    #[test]
+    fn a_search_in_a_section_finds_words_and_phrases_only_there() {
+        let section = |number: &str, heading: &str, text: &str| Section {
+            number: number.into(),
+            heading: heading.into(),
+            text: text.into(),
+        };
+        // a: the phrase 政务公开 in 一, its words apart in 三 (printed before 二).
+        let mut a = report("a", 2023, "加强政务公开工作。");
+        a.sections
+            .push(section("三", "依申请公开情况", "政务服务平台，公开目录。"));
+        a.sections.push(section("二", "主动公开情况", "培训两次。"));
+        // b: 公开 ends section 一 and 培训 opens 二: no phrase across sections.
+        let mut b = report("b", 2023, "做好公开");
+        b.sections.push(section("二", "", "培训人员。"));
+        // c: the words only in an unnumbered section and the title.
+        let mut c = report("c", 2023, "其他。");
+        c.sections[0].number = String::new();
+        c.title = Some("政务公开培训报告".into());
+        let (dir, index) = index_of(&[a, b, c]);
+        let tantivy_only = index.with_kept_clauses(KeptClauses::with_limits(u64::MAX, KEPT_BYTES));
+        let kept = FullTextIndex::open(dir.path())
+            .expect("open")
+            .with_kept_clauses(KeptClauses::with_limits(0, KEPT_BYTES));
+        let found = |q: &str, n: Option<u8>| {
+            let req = SearchRequest {
+                q: q.into(),
+                section: n,
+                ..SearchRequest::default()
+            };
+            let owned = |r: &SearchResults| -> Vec<String> {
+                let mut ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                ids.sort();
+                ids
+            };
+            let got = owned(&search(&tantivy_only, &req));
+            assert_eq!(owned(&search(&kept, &req)), got, "{q} in {n:?}");
+            got
+        };
+        assert_eq!(found("政务公开", None), vec!["a", "c"]);
+        assert_eq!(found("政务公开", Some(1)), vec!["a"]);
+        assert!(found("\"政务 公开\"", Some(3)).is_empty());
+        assert_eq!(found("政务 公开", Some(3)), vec!["a"]);
+        assert_eq!(found("培训", Some(2)), vec!["a", "b"]);
+        assert!(found("培训", Some(1)).is_empty());
+        // A heading is part of its section.
+        assert_eq!(found("依申请公开", Some(3)), vec!["a"]);
+        assert_eq!(found("\"公开培训\"", None), vec!["c"]);
+        assert!(found("\"公开培训\"", Some(1)).is_empty());
+        assert!(found("\"公开培训\"", Some(2)).is_empty());
+        // A word's score counts its occurrences in the section only.
+        let in_three = SearchRequest {
+            q: "公开".into(),
+            section: Some(3),
+            ..SearchRequest::default()
+        };
+        let hits = search(&tantivy_only, &in_three);
+        assert_eq!(ids(&hits), vec!["a"]);
+        assert!(hits.hits[0].score > 0.0);
     }
 
     #[test]

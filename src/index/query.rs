@@ -8,13 +8,14 @@
 //! items makes either enough. Nothing a user types is a syntax error. Calls the tokenizer and
 //! the schema's field handles; runs no search.
 
-use crate::index::schema::{self, Fields, SECTION_COUNT, STAT_KEYS};
+use crate::index::in_section::InSection;
+use crate::index::schema::{self, section_positions, Fields, SECTION_COUNT, STAT_KEYS};
 use crate::index::tokenizer::{analyze, compound_terms, query_words, Word};
 use crate::index::IndexError;
 use crate::record::{Kind, Level, Template};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::ops::Bound;
+use std::ops::{Bound, Range};
 use std::str::FromStr;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
@@ -310,8 +311,10 @@ fn is_close_quote(c: char) -> bool {
 
 /// Where words of `q` are looked for.
 struct TextTarget {
-    /// Fields a term may appear in (any of them).
-    fields: Vec<Field>,
+    /// The field words are looked for in.
+    field: Field,
+    /// The positions of the section a search is limited to, if it is.
+    section: Option<Range<u32>>,
 }
 
 /// A query as a tree of tantivy queries. [`Plan::to_query`] gives the query tantivy runs;
@@ -396,15 +399,15 @@ fn item_plan(item: &Item, target: &TextTarget) -> Option<Plan> {
         return Some(match &compound {
             // Printed as typed ranks first here too.
             Some([printed, across]) => Plan::any(vec![
-                term_in_any_field(printed, target).boost(EXACT_BOOST),
-                term_in_any_field(across, target),
+                term_plan(printed, target).boost(EXACT_BOOST),
+                term_plan(across, target),
             ]),
             None => phrase_plan(&words, target),
         });
     }
     let mut clauses: Vec<(Occur, Plan)> = words
         .iter()
-        .map(|w| (Occur::Must, term_in_any_field(&w.text, target)))
+        .map(|w| (Occur::Must, term_plan(&w.text, target)))
         .collect();
     let boosted = |plan: Plan, boost: f32| -> (Occur, Plan) { (Occur::Should, plan.boost(boost)) };
     match &compound {
@@ -413,10 +416,10 @@ fn item_plan(item: &Item, target: &TextTarget) -> Option<Plan> {
         // both boosts reads it once, and scores as the two would.
         Some([printed, across]) => {
             clauses.push(boosted(
-                term_in_any_field(printed, target),
+                term_plan(printed, target),
                 PHRASE_BOOST + EXACT_BOOST,
             ));
-            clauses.push(boosted(term_in_any_field(across, target), PHRASE_BOOST));
+            clauses.push(boosted(term_plan(across, target), PHRASE_BOOST));
         }
         None => {
             clauses.push(boosted(phrase_plan(&words, target), PHRASE_BOOST));
@@ -429,43 +432,46 @@ fn item_plan(item: &Item, target: &TextTarget) -> Option<Plan> {
     Some(Plan::Bool(clauses))
 }
 
-/// A term in any of the target fields.
-fn term_in_any_field(text: &str, target: &TextTarget) -> Plan {
-    Plan::any(
-        target
-            .fields
-            .iter()
-            .map(|&f| {
-                Plan::leaf(TermQuery::new(
-                    Term::from_field_text(f, text),
-                    IndexRecordOption::WithFreqs,
-                ))
-            })
-            .collect(),
-    )
+/// A term of the target: in the narrative, or within the positions of one section.
+fn term_plan(text: &str, target: &TextTarget) -> Plan {
+    let term = Term::from_field_text(target.field, text);
+    match &target.section {
+        Some(range) => section_leaf(vec![(0, term)], range),
+        None => Plan::leaf(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+    }
 }
 
-/// The words as a phrase (at their compact positions) in any of the target fields; a single
-/// word is a term query.
+/// The words as a phrase (at their compact positions) in the target; a single word is a term.
 fn phrase_plan(words: &[Word], target: &TextTarget) -> Plan {
     if words.len() < 2 {
         let text = words.first().map(|w| w.text.as_str()).unwrap_or_default();
-        return term_in_any_field(text, target);
+        return term_plan(text, target);
     }
     let base = words.first().map(|w| w.position).unwrap_or(0);
-    Plan::any(
-        target
-            .fields
-            .iter()
-            .map(|&f| {
-                let terms = words
-                    .iter()
-                    .map(|w| (w.position - base, Term::from_field_text(f, &w.text)))
-                    .collect();
-                Plan::leaf(PhraseQuery::new_with_offset(terms))
-            })
-            .collect(),
-    )
+    let terms: Vec<(usize, Term)> = words
+        .iter()
+        .map(|w| {
+            (
+                w.position - base,
+                Term::from_field_text(target.field, &w.text),
+            )
+        })
+        .collect();
+    match &target.section {
+        Some(range) => section_leaf(
+            terms
+                .into_iter()
+                .map(|(offset, term)| (u32::try_from(offset).unwrap_or(u32::MAX), term))
+                .collect(),
+            range,
+        ),
+        None => Plan::leaf(PhraseQuery::new_with_offset(terms)),
+    }
+}
+
+/// The words at their offsets within a section's positions.
+fn section_leaf(terms: Vec<(u32, Term)>, range: &Range<u32>) -> Plan {
+    Plan::leaf(InSection::new(terms, range.clone()))
 }
 
 /// The built query and whether it ranks by text.
@@ -474,8 +480,6 @@ pub(crate) struct BuiltQuery {
     pub plan: Plan,
     /// True when `q` gave at least one positive clause (relevance means something).
     pub has_text: bool,
-    /// The field snippets are taken from.
-    pub snippet_field: Field,
     /// The text clauses alone (for the snippet generator), if any.
     pub text_query: Option<Box<dyn Query>>,
 }
@@ -483,21 +487,17 @@ pub(crate) struct BuiltQuery {
 /// Build the query of a request. Errors only on typed parameters (an unknown statistic key,
 /// a section outside 1..=6), never on `q`.
 pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, IndexError> {
-    let target = match req.section {
-        Some(n) => {
-            let field = fields.section(n).ok_or(IndexError::BadSection {
-                section: n,
-                max: SECTION_COUNT,
-            })?;
-            TextTarget {
-                fields: vec![field],
-            }
-        }
-        None => TextTarget {
-            fields: vec![fields.narrative],
-        },
+    let section = match req.section {
+        Some(n) => Some(section_positions(Some(n)).ok_or(IndexError::BadSection {
+            section: n,
+            max: SECTION_COUNT,
+        })?),
+        None => None,
     };
-    let snippet_field = target.fields.first().copied().unwrap_or(fields.narrative);
+    let target = TextTarget {
+        field: fields.narrative,
+        section,
+    };
 
     let mut text_clauses: Vec<(Occur, Plan)> = Vec::new();
     let mut has_text = false;
@@ -539,7 +539,6 @@ pub(crate) fn build(req: &SearchRequest, fields: &Fields) -> Result<BuiltQuery, 
     Ok(BuiltQuery {
         plan: Plan::Bool(clauses),
         has_text,
-        snippet_field,
         text_query,
     })
 }

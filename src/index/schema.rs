@@ -2,7 +2,7 @@
 //! statistic keys users may filter and sort on ([`STAT_KEYS`]) and their tantivy-safe names.
 //! Calls tantivy's schema builder and the tokenizer's name; builds no documents.
 
-use crate::index::tokenizer::TOKENIZER_NAME;
+use crate::index::tokenizer::{REGION_SPAN, TOKENIZER_NAME};
 use crate::record::{Kind, Level, Template};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -12,7 +12,9 @@ use tantivy::schema::{
 /// content changes, so that an index written by an older build is reported stale.
 /// 3: title and agency name are indexed in `narrative` (one posting list per word instead of a
 /// union over three fields); the `title` and `agency_text` fields are gone.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: sections are told apart by their positions in `narrative` ([`section_positions`]); the
+/// `section_1` … `section_6` fields, which indexed every section's words a second time, are gone.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The statistic keys a [`crate::index::Condition`] or a stat sort may name: dotted schema keys
 /// (`requests.denied.total` is the sum of the 不予公开 rows) plus `failed_checks`, the number of
@@ -38,8 +40,24 @@ pub const STAT_KEYS: &[&str] = &[
     "failed_checks",
 ];
 
-/// Number of narrative sections with a field of their own (一 … 六).
+/// Number of narrative sections a search can be limited to (一 … 六).
 pub const SECTION_COUNT: u8 = 6;
+
+/// The narrative positions of a section are its tokenizer region ([`push_part`] with the
+/// section's number; the title, the agency name and unnumbered sections are region 0), so a
+/// search limited to a section reads the narrative's postings and keeps the positions in range.
+///
+/// [`push_part`]: crate::index::tokenizer::push_part
+/// The narrative positions of section `n`, or of the title, agency and unnumbered sections
+/// for `None`; `None` for a section number outside 1 ..= [`SECTION_COUNT`].
+pub fn section_positions(n: Option<u8>) -> Option<std::ops::Range<u32>> {
+    let region = match n {
+        None => 0,
+        Some(n) if (1..=SECTION_COUNT).contains(&n) => u32::from(n),
+        Some(_) => return None,
+    };
+    Some(region * REGION_SPAN..(region + 1) * REGION_SPAN)
+}
 
 /// The tantivy field name of a statistic key (dots are path separators to tantivy).
 pub fn stat_field_name(key: &str) -> String {
@@ -68,10 +86,9 @@ pub struct Fields {
     /// Report id: exact, stored, fast (for `ids()` and upserts).
     pub id: Field,
     /// The title, the agency name and all narrative sections (with their headings),
-    /// jieba-tokenized with positions: the one field words are looked for in.
+    /// jieba-tokenized with positions: the one field words are looked for in. Each section's
+    /// words are at the positions of [`section_positions`].
     pub narrative: Field,
-    /// Sections 一 … 六, one field each (index 0 is section 一).
-    pub sections: Vec<Field>,
     /// Agency name, exact (filter, facet, sort, suggestions).
     pub agency: Field,
     /// Region path facet `/山东省/淄博市/高青县`.
@@ -102,11 +119,6 @@ impl Fields {
         let i = STAT_KEYS.iter().position(|k| *k == key)?;
         self.stats.get(i).copied()
     }
-
-    /// The field of narrative section `n` (1-based).
-    pub fn section(&self, n: u8) -> Option<Field> {
-        self.sections.get(usize::from(n).checked_sub(1)?).copied()
-    }
 }
 
 /// Build the schema and the handles of its fields.
@@ -119,10 +131,7 @@ pub fn build() -> (Schema, Fields) {
     let exact_fast = STRING.set_fast("raw");
 
     let id = b.add_text_field(names::ID, STRING.set_stored().set_fast("raw"));
-    let narrative = b.add_text_field("narrative", text.clone());
-    let sections = (1..=SECTION_COUNT)
-        .map(|n| b.add_text_field(&format!("section_{n}"), text.clone()))
-        .collect();
+    let narrative = b.add_text_field("narrative", text);
     let agency = b.add_text_field(names::AGENCY, exact_fast.clone());
     let region = b.add_facet_field("region", tantivy::schema::FacetOptions::default());
     let region_name = b.add_text_field("region_name", STRING);
@@ -140,7 +149,6 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         id,
         narrative,
-        sections,
         agency,
         region,
         region_name,
@@ -189,6 +197,18 @@ pub fn template_keyword(template: Template) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_positions_do_not_overlap_and_fit_in_u32() {
+        let ranges: Vec<_> = [None, Some(1), Some(2), Some(6)]
+            .into_iter()
+            .map(|n| section_positions(n).expect("a known section"))
+            .collect();
+        assert!(ranges.windows(2).all(|w| w[0].end <= w[1].start));
+        assert_eq!(section_positions(Some(0)), None);
+        assert_eq!(section_positions(Some(7)), None);
+        assert!(ranges.iter().all(|r| r.start < r.end));
+    }
 
     #[test]
     fn every_stat_key_has_its_own_field() {

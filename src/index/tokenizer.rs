@@ -9,9 +9,6 @@
 
 use jieba_rs::Jieba;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -394,79 +391,93 @@ fn decompose<'t>(jieba: &Jieba, token: &'t str) -> Option<Vec<&'t str>> {
     Some(parts)
 }
 
-/// The index-side tokenizer registered with tantivy as [`TOKENIZER_NAME`]
-/// ([`IndexTokenizer::remembering`]); snippets use one that does not remember texts.
-#[derive(Clone, Default)]
-pub struct IndexTokenizer {
-    remember: bool,
+/// Opens a part of an index value ([`push_part`]): the mark, then the part's region digit.
+const PART_MARK: char = '\u{2}';
+
+/// Positions of one region of an index value: the words of a part of region `r` are at
+/// `r * REGION_SPAN ..`. 2^24 compact positions hold millions of characters; words of a region
+/// past that are dropped rather than counted in the next.
+pub(crate) const REGION_SPAN: u32 = 1 << 24;
+
+/// Regions an index value may have (one digit each).
+const REGIONS: u8 = 10;
+
+/// Append `text` to an index value as a part of `region` (0 ..= 9; others are dropped). The
+/// tokenizer places the words of each part in its region's positions, after the region's
+/// earlier parts and a gap no phrase crosses; one value thus holds the title and every section
+/// of a report at positions that tell the sections apart.
+pub(crate) fn push_part(value: &mut String, region: u8, text: &str) {
+    if region >= REGIONS || text.trim().is_empty() {
+        return;
+    }
+    value.push(PART_MARK);
+    value.push(char::from(b'0' + region));
+    // A mark inside the text would open a part; jieba drops control characters anyway.
+    value.extend(text.chars().map(|c| if c == PART_MARK { ' ' } else { c }));
 }
 
-impl IndexTokenizer {
-    /// The tokenizer of the indexing threads: remembers the texts it cut lately.
-    pub fn remembering() -> Self {
-        IndexTokenizer { remember: true }
-    }
-}
-
-/// Texts this thread cut most recently, with their tokens. A report's section texts go into
-/// the narrative field and into their section's field; tantivy keeps one tokenizer per field
-/// but indexes a document on one thread, so this per-thread memory cuts each text once.
-const RECENT_TEXTS: usize = 64;
-
-thread_local! {
-    static RECENT: RefCell<VecDeque<(String, Rc<[Token]>)>> =
-        RefCell::new(VecDeque::with_capacity(RECENT_TEXTS));
-}
-
-/// The tokens of `text`, from this thread's memory when it cut the same text lately.
-fn index_tokens(text: &str, remember: bool) -> Rc<[Token]> {
-    if !remember {
-        return tokens_of(text);
-    }
-    let found = RECENT.with(|recent| {
-        recent
-            .borrow()
-            .iter()
-            .find(|(seen, _)| seen == text)
-            .map(|(_, tokens)| tokens.clone())
-    });
-    if let Some(tokens) = found {
-        return tokens;
-    }
-    let tokens = tokens_of(text);
-    RECENT.with(|recent| {
-        let mut recent = recent.borrow_mut();
-        if recent.len() >= RECENT_TEXTS {
-            recent.pop_front();
+/// The index-side tokens of a value: [`analyze`] with every dictionary word and compound, each
+/// part of [`push_part`] at its region's positions (text before any mark: region 0), in
+/// position order.
+pub(crate) fn index_tokens(value: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut next = [0u32; REGIONS as usize];
+    let mut offset = 0;
+    for (i, piece) in value.split(PART_MARK).enumerate() {
+        let mut region = 0u8;
+        let mut text = piece;
+        let mut start = offset;
+        if i > 0 {
+            let digit = piece.as_bytes().first().copied().unwrap_or(b'0');
+            region = digit.wrapping_sub(b'0').min(REGIONS - 1);
+            text = piece.get(1..).unwrap_or_default();
+            start += 1;
         }
-        recent.push_back((text.to_string(), tokens.clone()));
-    });
+        offset += piece.len() + PART_MARK.len_utf8();
+        let slot = usize::from(region);
+        let (base, end_of_region) = (
+            u32::from(region) * REGION_SPAN,
+            (u32::from(region) + 1) * REGION_SPAN,
+        );
+        let first = base.saturating_add(next[slot]);
+        let mut end = first;
+        for word in analyze(text, true) {
+            let Some(position) = u32::try_from(word.position)
+                .ok()
+                .and_then(|p| p.checked_add(first))
+                .filter(|p| *p < end_of_region)
+            else {
+                continue;
+            };
+            end = end.max(position + 1);
+            tokens.push(Token {
+                offset_from: start + word.start,
+                offset_to: start + word.end,
+                position: position as usize,
+                text: word.text,
+                position_length: 1,
+            });
+        }
+        if end > first {
+            next[slot] = (end - base).saturating_add(SENTENCE_GAP as u32);
+        }
+    }
+    // Parts of a later region may come first (sections printed out of order).
+    if !tokens.is_sorted_by_key(|t| t.position) {
+        tokens.sort_by_key(|t| t.position);
+    }
     tokens
 }
 
-/// The index-side tokens of `text`.
-fn tokens_of(text: &str) -> Rc<[Token]> {
-    analyze(text, true)
-        .into_iter()
-        .map(|w| Token {
-            offset_from: w.start,
-            offset_to: w.end,
-            position: w.position,
-            text: w.text,
-            position_length: 1,
-        })
-        .collect()
-}
+/// The index-side tokenizer, registered with tantivy as [`TOKENIZER_NAME`]: the tokens of
+/// [`index_tokens`].
+#[derive(Clone, Default)]
+pub struct IndexTokenizer;
 
-/// Tokens of one text, computed up front (or remembered).
+/// Tokens of one text, computed up front.
 pub struct WordStream {
-    tokens: Rc<[Token]>,
-    /// Index of the next token.
-    next: usize,
-    /// A copy of the current token once someone asked to change it.
-    changed: Option<Token>,
-    /// Before the first token.
-    empty: Token,
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
 }
 
 impl Tokenizer for IndexTokenizer {
@@ -474,40 +485,29 @@ impl Tokenizer for IndexTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
         WordStream {
-            tokens: index_tokens(text, self.remember),
-            next: 0,
-            changed: None,
-            empty: Token::default(),
+            tokens: index_tokens(text).into_iter(),
+            current: Token::default(),
         }
     }
 }
 
 impl TokenStream for WordStream {
     fn advance(&mut self) -> bool {
-        self.changed = None;
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
+        match self.tokens.next() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
         }
     }
 
     fn token(&self) -> &Token {
-        if let Some(token) = &self.changed {
-            return token;
-        }
-        self.next
-            .checked_sub(1)
-            .and_then(|i| self.tokens.get(i))
-            .unwrap_or(&self.empty)
+        &self.current
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        if self.changed.is_none() {
-            self.changed = Some(self.token().clone());
-        }
-        self.changed.get_or_insert_with(Token::default)
+        &mut self.current
     }
 }
 
@@ -651,21 +651,63 @@ mod tests {
     }
 
     #[test]
-    fn remembered_tokens_equal_fresh_ones() {
-        let text = "政府信息公开工作年度报告。建议、提案办理情况";
-        let collect = |mut tokenizer: IndexTokenizer| {
-            let mut stream = tokenizer.token_stream(text);
-            let mut out = Vec::new();
-            while stream.advance() {
-                let t = stream.token();
-                out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
-            }
-            out
+    fn parts_are_placed_in_their_regions_apart_and_in_order() {
+        let mut value = String::new();
+        push_part(&mut value, 2, "主动公开情况");
+        push_part(&mut value, 0, "某某局年度报告");
+        push_part(&mut value, 2, "公开\u{2}9文件。");
+        push_part(&mut value, 1, "  ");
+        push_part(&mut value, 10, "不计的部分");
+        let tokens = index_tokens(&value);
+        assert!(tokens.windows(2).all(|w| w[0].position <= w[1].position));
+        let of = |text: &str| -> Vec<u32> {
+            tokens
+                .iter()
+                .filter(|t| t.text == text)
+                .map(|t| t.position as u32)
+                .collect()
         };
-        let fresh = collect(IndexTokenizer::default());
-        assert!(!fresh.is_empty());
-        assert_eq!(collect(IndexTokenizer::remembering()), fresh);
-        assert_eq!(collect(IndexTokenizer::remembering()), fresh);
+        let region = |r: u32| r * REGION_SPAN..(r + 1) * REGION_SPAN;
+        assert!(of("年度报告").iter().all(|p| region(0).contains(p)));
+        let both = of("公开");
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert!(both.iter().all(|p| region(2).contains(p)));
+        // The region's second part starts past a gap; a mark inside a text opens nothing.
+        assert!(both[1] - both[0] > SENTENCE_GAP as u32);
+        assert!(of("文件").iter().all(|p| region(2).contains(p)));
+        assert!(of("不计").is_empty());
+        // Offsets point into the value.
+        for t in &tokens {
+            let word = value.get(t.offset_from..t.offset_to).unwrap_or_default();
+            assert_eq!(
+                word.to_ascii_lowercase(),
+                t.text.trim_start_matches(ACROSS_PUNCTUATION)
+            );
+        }
+    }
+
+    #[test]
+    fn text_without_parts_is_region_zero() {
+        let plain = index_tokens("政务公开");
+        assert!(!plain.is_empty());
+        assert!(plain.iter().all(|t| (t.position as u32) < REGION_SPAN));
+    }
+
+    #[test]
+    fn the_tokenizer_gives_the_index_tokens() {
+        let text = "政府信息公开工作年度报告。建议、提案办理情况";
+        let mut stream = IndexTokenizer.token_stream(text);
+        let mut streamed = Vec::new();
+        while stream.advance() {
+            streamed.push(stream.token().clone());
+        }
+        let tokens = index_tokens(text);
+        assert!(!tokens.is_empty());
+        let key = |t: &Token| (t.text.clone(), t.position, t.offset_from, t.offset_to);
+        assert_eq!(
+            streamed.iter().map(key).collect::<Vec<_>>(),
+            tokens.iter().map(key).collect::<Vec<_>>()
+        );
     }
 
     #[test]
