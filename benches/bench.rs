@@ -324,6 +324,15 @@ fn query_set() -> Vec<(&'static str, SearchRequest)> {
             },
         ),
         (
+            "a word within one section (培训 in section 一)",
+            SearchRequest {
+                q: "培训".into(),
+                section: Some(1),
+                limit: 10,
+                ..Default::default()
+            },
+        ),
+        (
             "snippets: 建议提案, 20 hits",
             SearchRequest {
                 q: "建议提案".into(),

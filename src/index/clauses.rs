@@ -14,8 +14,9 @@
 //! so a match costs one score read per query word.
 //!
 //! Only worth it when every match is visited anyway: a plan is run here only when the rarest of
-//! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports; rarer
-//! searches go to tantivy, whose intersection skips through the rare term's postings. So do
+//! its required clauses matches at least [`MIN_SHARE_PER_MILLE`] ‰ of the reports, or when all
+//! its leaves are kept already; rarer searches go to tantivy, whose intersection skips through
+//! the rare term's postings. So do
 //! plans whose leaves would take more than half of [`KEPT_BYTES`] (at a million reports a
 //! scored leaf takes 4 MB), which could not stay kept. The plan
 //! is the same in both ways, so the matches, totals and facets are the same; scores agree up to
@@ -49,6 +50,9 @@ pub(crate) struct KeptClauses {
     /// Words of 64 documents only counted, their bound below the page's floor.
     #[cfg(test)]
     words_only_counted: std::sync::atomic::AtomicUsize,
+    /// Searches answered here.
+    #[cfg(test)]
+    searches: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Default)]
@@ -112,6 +116,8 @@ impl KeptClauses {
             budget_bytes,
             #[cfg(test)]
             words_only_counted: Default::default(),
+            #[cfg(test)]
+            searches: Default::default(),
         }
     }
 
@@ -120,6 +126,12 @@ impl KeptClauses {
     pub fn words_only_counted(&self) -> usize {
         self.words_only_counted
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Searches answered from kept leaves so far.
+    #[cfg(test)]
+    pub fn searches(&self) -> usize {
+        self.searches.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Bytes of the leaves kept now.
@@ -165,10 +177,17 @@ impl KeptClauses {
                 return Ok(None);
             }
         }
+        // A plan whose every leaf is kept costs a few bitset operations here, whatever it
+        // matches; tantivy would read its postings again (positions, for a section's words).
         let least = num_docs.saturating_mul(self.min_share_per_mille) / 1000;
-        if self.estimate(searcher, generation, plan, true)? < least.max(1) {
+        if !self.all_kept(generation, plan, true, true)
+            && self.estimate(searcher, generation, plan, true)? < least.max(1)
+        {
             return Ok(None);
         }
+        #[cfg(test)]
+        self.searches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let scoring = collector.requires_scoring();
         let tree = self.resolve(searcher, generation, plan, true, true)?;
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
@@ -271,6 +290,28 @@ impl KeptClauses {
             Plan::Boost(inner, _) => self.estimate(searcher, generation, inner, scored)?,
             Plan::Filter(inner) => self.estimate(searcher, generation, inner, false)?,
         })
+    }
+
+    /// True when resolving `plan` would find every leaf kept (arguments as in
+    /// [`Self::resolve`]).
+    fn all_kept(&self, generation: u64, plan: &Plan, scored: bool, top: bool) -> bool {
+        match plan {
+            Plan::Leaf(query) => self.is_kept(generation, &leaf_key(query.as_ref(), scored)),
+            Plan::Bool(clauses) => {
+                (scored && !top && self.is_kept(generation, &plan_key(plan, scored)))
+                    || clauses.iter().all(|(occur, p)| {
+                        let scored = scored && *occur != Occur::MustNot;
+                        self.all_kept(generation, p, scored, false)
+                    })
+            }
+            Plan::Boost(inner, _) => self.all_kept(generation, inner, scored, top),
+            Plan::Filter(inner) => self.all_kept(generation, inner, false, top),
+        }
+    }
+
+    fn is_kept(&self, generation: u64, key: &str) -> bool {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.generation == generation && kept.leaves.contains_key(key)
     }
 
     /// The kept leaf of `key` at `generation`, marked as used.

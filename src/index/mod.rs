@@ -1353,6 +1353,29 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_whose_leaves_are_all_kept_is_answered_from_them_even_when_it_matches_little() {
+        // 培训 is in every report, in section 一 only: limited to section 二 it matches none.
+        let records: Vec<Record> = (0..40)
+            .map(|i| report(&format!("r{i:02}"), 2023, "政务公开培训。"))
+            .collect();
+        let (_dir, index) = index_of(&records);
+        let in_two = SearchRequest {
+            q: "培训".into(),
+            section: Some(2),
+            ..SearchRequest::default()
+        };
+        assert_eq!(search(&index, &in_two).total, 0);
+        assert_eq!(
+            index.kept.searches(),
+            1,
+            "its word is common: kept on first use"
+        );
+        // Its leaf is kept, with no match: tantivy would read the word's positions again.
+        assert_eq!(search(&index, &in_two).total, 0);
+        assert_eq!(index.kept.searches(), 2);
+    }
+
+    #[test]
     fn the_clauses_of_a_word_are_kept_as_one_leaf_and_shared_by_searches() {
         let (_dir, index) = index_of(&[
             report("a", 2023, "政务公开培训，监督。"),
