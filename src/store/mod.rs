@@ -4,9 +4,9 @@
 //! raw bytes) are appended to value files beside sled ([`values`]); their trees keep only where
 //! each lies. An agency is its name and its place (the GB/T 2260 code of `record.region.code`):
 //! same-named bodies of different places (朝阳区人民政府 of 北京市 and of 长春市) are different
-//! agencies. Records (JSON) and raw bytes are stored zstd-compressed, each kind with a frozen
-//! dictionary (data/zstd/) so that every value does not pay again for the template's labels and
-//! the record's keys. A record's `checks` are not stored: they are a pure function of its tables
+//! agencies. Records (JSON, their cells after it in postcard's compact encoding) and raw bytes
+//! are stored zstd-compressed, each kind with a frozen dictionary (data/zstd/) so that every
+//! value does not pay again for the template's labels and the record's keys. A record's `checks` are not stored: they are a pure function of its tables
 //! and facts, recomputed by the archive when it loads a record. The store is not the only copy
 //! of anything that matters: records can be rebuilt from the raw bytes (`nianbao reparse`) and
 //! the full-text index from the records (`nianbao reindex`). Calls only [`crate::record`]; knows
@@ -316,14 +316,76 @@ fn unpack(bytes: &[u8], dictionary: Dictionary) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A record as stored: compressed JSON without its (recomputable) checks. The checks are taken
-/// out for the serialization and put back, rather than serializing a copy of the record: the
-/// copy and its drop cost as much as the JSON itself.
+/// Separates a stored record's JSON from its cells ([`StoredCell`]): JSON never holds a raw NUL
+/// byte (control characters in strings are escaped), so a value without one is a record
+/// written before cells were stored apart (2026-12-07), whose JSON holds them.
+const CELLS_FOLLOW: u8 = 0;
+
+/// One entry of `record.cells` as stored after the JSON, in postcard's varint encoding. As JSON
+/// the cells were two thirds of a record and three quarters of the time spent encoding it
+/// (76 of 105 µs per demo record, docs/benchmarks.md item 47).
+#[derive(Serialize, Deserialize)]
+struct StoredCell<'a> {
+    key: std::borrow::Cow<'a, str>,
+    text: std::borrow::Cow<'a, str>,
+    note: Option<std::borrow::Cow<'a, str>>,
+    line: u64,
+    start: u64,
+    end: u64,
+}
+
+/// A record as stored: compressed, its JSON without the (recomputable) checks and without the
+/// cells, which follow in [`StoredCell`]s. Checks and cells are taken out for the serialization
+/// and put back, rather than serializing a copy of the record: the copy and its drop cost as
+/// much as the JSON itself.
 fn encode_record(record: &mut Record) -> Vec<u8> {
     let checks = std::mem::take(&mut record.checks);
-    let json = serde_json::to_vec(&*record).expect("a Record always serializes");
+    let cells = std::mem::take(&mut record.cells);
+    let mut payload = serde_json::to_vec(&*record).expect("a Record always serializes");
     record.checks = checks;
-    pack(&json, Dictionary::Record)
+    record.cells = cells;
+    payload.push(CELLS_FOLLOW);
+    let stored: Vec<StoredCell> = record
+        .cells
+        .iter()
+        .map(|(key, cell)| StoredCell {
+            key: key.into(),
+            text: cell.text.as_str().into(),
+            note: cell.note.as_deref().map(Into::into),
+            line: cell.line as u64,
+            start: cell.start as u64,
+            end: cell.end as u64,
+        })
+        .collect();
+    let payload = postcard::to_extend(&stored, payload).expect("cells always serialize");
+    pack(&payload, Dictionary::Record)
+}
+
+/// The record of an unpacked value of [`encode_record`] (or of a JSON record of before).
+fn decode_record_payload(payload: &[u8]) -> std::result::Result<Record, String> {
+    let (json, cells) = match memchr::memchr(CELLS_FOLLOW, payload) {
+        Some(at) => (&payload[..at], Some(&payload[at + 1..])),
+        None => (payload, None),
+    };
+    let mut record: Record = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    if let Some(cells) = cells {
+        let stored: Vec<StoredCell> =
+            postcard::from_bytes(cells).map_err(|e| format!("cells: {e}"))?;
+        record.cells = stored
+            .into_iter()
+            .map(|cell| {
+                let source = crate::record::CellSource {
+                    text: cell.text.into_owned(),
+                    note: cell.note.map(std::borrow::Cow::into_owned),
+                    line: usize::try_from(cell.line).unwrap_or(usize::MAX),
+                    start: usize::try_from(cell.start).unwrap_or(usize::MAX),
+                    end: usize::try_from(cell.end).unwrap_or(usize::MAX),
+                };
+                (cell.key.into_owned(), source)
+            })
+            .collect();
+    }
+    Ok(record)
 }
 
 /// The segment size an existing store was created with: sled refuses to open a store with
@@ -704,8 +766,8 @@ impl Store {
     }
 
     fn decode_record(&self, id: &str, value: &[u8]) -> Result<Record> {
-        let json = self.unpack_value("record", id, value, Dictionary::Record)?;
-        serde_json::from_slice(&json).map_err(|e| self.corrupt("record", id, e))
+        let payload = self.unpack_value("record", id, value, Dictionary::Record)?;
+        decode_record_payload(&payload).map_err(|e| self.corrupt("record", id, e))
     }
 
     /// The source bytes of a record or rejected file.
@@ -1166,6 +1228,69 @@ mod tests {
             agency: Some(agency.into()),
             year: Some(year),
             ..Default::default()
+        }
+    }
+
+    fn cell(text: &str, note: Option<&str>, line: usize) -> crate::record::CellSource {
+        crate::record::CellSource {
+            text: text.into(),
+            note: note.map(Into::into),
+            line,
+            start: line * 10,
+            end: line * 10 + text.len(),
+        }
+    }
+
+    #[test]
+    fn a_record_reads_back_with_its_cells_and_a_record_stored_as_json_still_reads() {
+        let mut r = record("a", "某局", 2023);
+        r.title = Some("标题\u{0}含空字符".into());
+        r.cells.insert(
+            "requests.new.total".into(),
+            cell("22（其中修订16件）", Some("其中修订16件"), 7),
+        );
+        r.cells
+            .insert("review.reconsideration.total".into(), cell("", None, 0));
+        r.cells
+            .insert("x\u{0}y".into(), cell("\u{0}", None, usize::MAX / 16));
+        r.checks = vec![crate::record::Check::default()];
+        let before = r.clone();
+        let packed = encode_record(&mut r);
+        assert_eq!(r, before, "encoding leaves the record as it was");
+        let payload = unpack(&packed, Dictionary::Record).unwrap();
+        let back = decode_record_payload(&payload).unwrap();
+        let mut expected = r.clone();
+        expected.checks.clear();
+        assert_eq!(back, expected);
+        // A value of before: the whole record, cells included, as JSON.
+        let old = pack(&serde_json::to_vec(&expected).unwrap(), Dictionary::Record);
+        let payload = unpack(&old, Dictionary::Record).unwrap();
+        assert_eq!(decode_record_payload(&payload).unwrap(), expected);
+        // Cells cut short are an error, not a panic.
+        let payload = unpack(&packed, Dictionary::Record).unwrap();
+        let cut = &payload[..payload.len() - 3];
+        assert!(decode_record_payload(cut).unwrap_err().contains("cells"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Any cells read back as written.
+        #[test]
+        fn any_cells_read_back(
+            cells in proptest::collection::btree_map(
+                ".{0,12}",
+                (".{0,8}", proptest::option::of(".{0,8}"), 0usize..1 << 40, 0usize..1 << 40),
+                0..12,
+            )
+        ) {
+            let mut r = record("b", "某局", 2022);
+            for (key, (text, note, line, start)) in cells {
+                let end = start + text.len();
+                r.cells.insert(key, crate::record::CellSource { text, note, line, start, end });
+            }
+            let payload = unpack(&encode_record(&mut r), Dictionary::Record).unwrap();
+            proptest::prop_assert_eq!(decode_record_payload(&payload).unwrap(), r);
         }
     }
 
