@@ -213,14 +213,23 @@ fn position_in(cut: &Cut, text: &str, at: usize) -> Option<usize> {
 /// Every dictionary word of jieba's full cut that lies strictly inside a token (≥ 2 chars) or
 /// spans tokens (compounds only). One pass of jieba's prefix walk over the text.
 fn push_dictionary_words(jieba: &Jieba, text: &str, cuts: &[Cut], out: &mut Vec<Word>) {
+    // The token the word starts in: the full cut gives words by their first character, so a
+    // cursor walks the tokens once (a binary search for each word was a quarter of `analyze`).
+    let mut i = 0;
+    let mut last_start = 0;
     for word in jieba.cut_all(text) {
         let (start, end) = (word.byte_start, word.byte_end);
         let chars = word.end - word.start;
         if chars < 2 || !word.word.chars().all(is_cjk) {
             continue;
         }
-        // The token the word starts in.
-        let i = cuts.partition_point(|c| c.end <= start);
+        if start < last_start {
+            i = 0; // not in order after all: walk again from the first token
+        }
+        last_start = start;
+        while cuts.get(i).is_some_and(|c| c.end <= start) {
+            i += 1;
+        }
         let Some(first) = cuts.get(i) else { continue };
         if first.start == start && first.end == end {
             continue; // the token itself
