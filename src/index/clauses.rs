@@ -179,9 +179,10 @@ impl KeptClauses {
         }
         // A plan whose every leaf is kept costs a few bitset operations here, whatever it
         // matches; tantivy would read its postings again (positions, for a section's words).
+        // Asked only of rare plans: it formats every leaf's key, which common searches need not.
         let least = num_docs.saturating_mul(self.min_share_per_mille) / 1000;
-        if !self.all_kept(generation, plan, true, true)
-            && self.estimate(searcher, generation, plan, true)? < least.max(1)
+        if self.estimate(searcher, generation, plan, true)? < least.max(1)
+            && !self.all_kept(generation, plan, true, true)
         {
             return Ok(None);
         }
