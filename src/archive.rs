@@ -465,7 +465,7 @@ impl Archive {
             summary.files += 1;
             let raw = self.store.raw(&id)?.unwrap_or_default();
             progress.advance(raw.len() as u64);
-            match parse::parse(&raw, &file) {
+            match parse::parse_for_import(&raw, &file) {
                 Ok(mut record) => {
                     record.id = id.clone();
                     if !record.warnings.is_empty() {
@@ -485,7 +485,7 @@ impl Archive {
             summary.files += 1;
             let raw = self.store.raw(&entry.id)?.unwrap_or_default();
             progress.advance(raw.len() as u64);
-            if let Ok(record) = parse::parse(&raw, &entry.file) {
+            if let Ok(record) = parse::parse_for_import(&raw, &entry.file) {
                 self.store.put(&record, &raw)?;
                 self.store.remove_rejected(&entry.id)?;
                 summary.imported += 1;
@@ -942,7 +942,7 @@ fn parse_in_parallel(
                     .next();
                 let Some((i, (path, read))) = next else { break };
                 let parsed = read.map(|bytes| {
-                    let result = parse::parse(&bytes, &display_name(&path))
+                    let result = parse::parse_for_import(&bytes, &display_name(&path))
                         .map(|record| Parsed::new(record, &bytes, index));
                     ParsedFile { bytes, result }
                 });

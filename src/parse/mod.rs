@@ -129,6 +129,21 @@ pub fn source_id(bytes: &[u8]) -> String {
 /// An error only when there is nothing to keep as a report (empty, binary, or text with no
 /// title, sections or tables); everything else is a record with warnings.
 pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
+    parse_with(bytes, file_name, crate::checks::check_record)
+}
+
+/// [`parse`] with only the checks that fail, for an import: the store keeps no checks (they
+/// are recomputed on reading) and the index counts the failed ones, so the forty or so that
+/// pass are not written out.
+pub fn parse_for_import(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
+    parse_with(bytes, file_name, crate::checks::failed_checks)
+}
+
+fn parse_with(
+    bytes: &[u8],
+    file_name: &str,
+    run_checks: fn(&Record) -> Vec<crate::record::Check>,
+) -> Result<Record, ParseError> {
     let file = base_name(file_name);
     let extracted = source::extract(bytes).map_err(|p| ParseError::from_problem(p, &file))?;
     let text = extracted.text.as_str();
@@ -195,7 +210,7 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Record, ParseError> {
         warnings,
         demo: is_demo(text),
     };
-    record.checks = crate::checks::check_record(&record);
+    record.checks = run_checks(&record);
     Ok(record)
 }
 
