@@ -11,7 +11,7 @@
 //! tokenizer and tantivy's document frequencies.
 
 use crate::index::tokenizer::{
-    analyze, is_clause_break, is_sentence_end, Word, ACROSS_PUNCTUATION,
+    analyze, analyze_terms, is_clause_break, is_sentence_end, Analysis, ACROSS_PUNCTUATION,
 };
 use crate::markup::escape;
 use std::collections::{BTreeSet, HashMap};
@@ -287,7 +287,7 @@ fn after_last_break(text: &str, is_break: impl Fn(char) -> bool) -> Option<usize
 /// The words of the clauses around found terms, each clause run cut once.
 #[derive(Default)]
 struct ClauseWords {
-    cut: Vec<(Range<usize>, Vec<Word>)>,
+    cut: Vec<(Range<usize>, Analysis)>,
 }
 
 impl ClauseWords {
@@ -311,15 +311,13 @@ impl ClauseWords {
         let words = match self.cut.iter().position(|(r, _)| *r == (from..to)) {
             Some(i) => &self.cut[i].1,
             None => {
-                self.cut.push((from..to, analyze(&text[from..to], true)));
+                self.cut
+                    .push((from..to, analyze_terms(&text[from..to], true)));
                 &self.cut[self.cut.len() - 1].1
             }
         };
-        words.iter().any(|w| {
-            from + w.start == found.range.start
-                && from + w.end == found.range.end
-                && w.text == found.term
-        })
+        let (start, end) = (found.range.start - from, found.range.end - from);
+        words.has(&text[from..to], start, end, found.term)
     }
 }
 

@@ -202,13 +202,30 @@ enum TermText {
 
 /// The terms of a text, sorted by position, and the text they may point into.
 #[derive(Default)]
-struct Analysis {
+pub(crate) struct Analysis {
     terms: Vec<Term>,
     /// The input without its junctions (see [`Junctions`]).
     joined: String,
 }
 
 impl Analysis {
+    /// Whether a term at bytes `start..end` of `input` (the text analysed) is `text`, compared
+    /// in place: snippets ask this of the words of a clause, and copying each word out was an
+    /// allocation per word.
+    pub(crate) fn has(&self, input: &str, start: usize, end: usize, text: &str) -> bool {
+        self.terms
+            .iter()
+            .filter(|t| t.start == start && t.end == end)
+            .any(|term| match term.text {
+                TermText::Input => input
+                    .get(start..end)
+                    .is_some_and(|word| word.len() == text.len() && lowercase_eq(word, text)),
+                TermText::Joined { from, to } => {
+                    text.strip_prefix(ACROSS_PUNCTUATION) == self.joined.get(from..to)
+                }
+            })
+    }
+
     /// Appends the text of `term` of `input` to `out`.
     fn push_text(&self, input: &str, term: &Term, out: &mut String) {
         match term.text {
@@ -227,10 +244,17 @@ impl Analysis {
     }
 }
 
+/// `word` ASCII lowercased equals `lowercase` (of the same length).
+fn lowercase_eq(word: &str, lowercase: &str) -> bool {
+    word.bytes()
+        .zip(lowercase.bytes())
+        .all(|(a, b)| a.to_ascii_lowercase() == b)
+}
+
 /// The terms of `text`: jieba's plain cut with compact positions; with `expand` (the index
 /// side), also every dictionary word (≥ 2 chars) inside each token and every compound word
 /// across tokens or punctuation; all sorted by position.
-fn analyze_terms(text: &str, expand: bool) -> Analysis {
+pub(crate) fn analyze_terms(text: &str, expand: bool) -> Analysis {
     let jieba = jieba();
     let cuts = cut(jieba, text);
     let mut terms: Vec<Term> = cuts
@@ -789,6 +813,23 @@ mod tests {
         );
         assert!(compound_terms("建议提案").is_some());
         assert!(compound_terms("建议").is_none() && compound_terms("abcd").is_none());
+    }
+
+    #[test]
+    fn an_analysis_has_a_term_only_with_its_range_and_its_text() {
+        let text = "办理PDF建议、提案";
+        let analysis = analyze_terms(text, true);
+        let range = |word: &str| {
+            let start = text.find(word).expect("in the text");
+            (start, start + word.len())
+        };
+        let (start, end) = range("PDF");
+        assert!(analysis.has(text, start, end, "pdf"));
+        assert!(!analysis.has(text, start, end, "pdg"));
+        let (start, end) = range("建议、提案");
+        assert!(analysis.has(text, start, end, "\u{1}建议提案"));
+        assert!(!analysis.has(text, start, end, "\u{1}建议提议"));
+        assert!(!analysis.has(text, start, end - 3, "\u{1}建议提案"));
     }
 
     #[test]
