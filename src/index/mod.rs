@@ -55,6 +55,9 @@ use tantivy::{
 };
 use tokenizer::{IndexTokenizer, TOKENIZER_NAME};
 
+/// Stored reports of recent hits kept parsed ([`FullTextIndex::stored`]): a few KB each.
+const KEPT_STORED_REPORTS: usize = 4096;
+
 /// The file beside tantivy's that records which schema and dictionary built the index.
 const VERSION_FILE: &str = "nianbao-index.json";
 
@@ -173,6 +176,11 @@ pub struct FullTextIndex {
     dictionary: Mutex<Option<(u64, Arc<FacetDictionary>)>>,
     /// The clauses of recent searches of common words, evaluated.
     kept: KeptClauses,
+    /// The stored reports of recent hits, parsed, by segment and document.
+    stored_reports: Mutex<lru::LruCache<(SegmentId, tantivy::DocId), Arc<StoredReport>>>,
+    /// Stored reports read from tantivy's store (tests see whether a hit was kept).
+    #[cfg(test)]
+    stored_reads: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for FullTextIndex {
@@ -241,6 +249,11 @@ impl FullTextIndex {
             segment_values: Mutex::new(HashMap::new()),
             dictionary: Mutex::new(None),
             kept: KeptClauses::new(),
+            stored_reports: Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(KEPT_STORED_REPORTS).expect("not zero"),
+            )),
+            #[cfg(test)]
+            stored_reads: Default::default(),
         })
     }
 
@@ -340,6 +353,7 @@ impl FullTextIndex {
             .map_err(|e| self.tantivy_error(e))?;
             for m in page {
                 let stored = self.stored(&searcher, m)?;
+                let stored = stored.as_ref();
                 let (text, opening) = match req.section {
                     Some(n) => (stored.section(n).to_string(), stored.section(n)),
                     None => (stored.narrative(), stored.opening()),
@@ -357,15 +371,15 @@ impl FullTextIndex {
                     } else {
                         0.0
                     },
-                    id: stored.id,
-                    agency: stored.agency,
+                    id: stored.id.clone(),
+                    agency: stored.agency.clone(),
                     year: stored.year,
-                    title: stored.title,
+                    title: stored.title.clone(),
                     level: stored.level,
                     kind: stored.kind,
                     template: stored.template,
-                    region: stored.region,
-                    figures: stored.figures,
+                    region: stored.region.clone(),
+                    figures: stored.figures.clone(),
                     failed_checks: stored.failed_checks,
                     demo: stored.demo,
                 });
@@ -541,8 +555,29 @@ impl FullTextIndex {
             .collect()
     }
 
-    /// The stored part of a matching document.
-    fn stored(&self, searcher: &Searcher, m: &Match) -> Result<StoredReport, IndexError> {
+    /// The stored part of a matching document, kept for the next searches. A hit otherwise
+    /// decompresses its 16 KB block of tantivy's store and parses its JSON, an eighth of a
+    /// search of common words; and the reports that rank high for common words come back
+    /// search after search. Segments never change, so a kept report stays true; one of a
+    /// segment merged away is never asked for again and ages out.
+    fn stored(&self, searcher: &Searcher, m: &Match) -> Result<Arc<StoredReport>, IndexError> {
+        let key = (
+            searcher.segment_reader(m.addr.segment_ord).segment_id(),
+            m.addr.doc_id,
+        );
+        let kept = |reports: &Mutex<lru::LruCache<_, Arc<StoredReport>>>| {
+            reports
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .get(&key)
+                .cloned()
+        };
+        if let Some(report) = kept(&self.stored_reports) {
+            return Ok(report);
+        }
+        #[cfg(test)]
+        self.stored_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let doc: TantivyDocument = searcher.doc(m.addr).map_err(|e| self.tantivy_error(e))?;
         let corrupt = |problem: String| IndexError::Corrupt {
             path: self.path.clone(),
@@ -550,9 +585,16 @@ impl FullTextIndex {
         };
         let json = doc
             .get_first(self.fields.stored)
-            .and_then(|v| v.as_str().map(str::to_string))
+            .and_then(|v| v.as_str())
             .ok_or_else(|| corrupt(format!("{:?} has no stored report", m.addr)))?;
-        serde_json::from_str(&json).map_err(|e| corrupt(format!("{:?}: {e}", m.addr)))
+        let report: Arc<StoredReport> = Arc::new(
+            serde_json::from_str(json).map_err(|e| corrupt(format!("{:?}: {e}", m.addr)))?,
+        );
+        self.stored_reports
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .put(key, report.clone());
+        Ok(report)
     }
 }
 
@@ -1373,6 +1415,39 @@ mod tests {
         // Its leaf is kept, with no match: tantivy would read the word's positions again.
         assert_eq!(search(&index, &in_two).total, 0);
         assert_eq!(index.kept.searches(), 2);
+    }
+
+    #[test]
+    fn the_stored_reports_of_hits_are_kept_and_a_replaced_report_is_read_anew() {
+        let (_dir, index) = index_of(&[
+            report("a", 2023, "政务公开培训。"),
+            report("b", 2023, "培训。"),
+        ]);
+        let reads = || {
+            index
+                .stored_reads
+                .load(std::sync::atomic::Ordering::Relaxed)
+        };
+        let first = search(&index, &query("培训"));
+        assert_eq!(sorted(ids(&first)), vec!["a", "b"]);
+        assert_eq!(reads(), 2);
+        let again = search(&index, &query("培训"));
+        assert_eq!(reads(), 2, "both hits kept");
+        assert_eq!(
+            again.hits.iter().map(|h| &h.snippet).collect::<Vec<_>>(),
+            first.hits.iter().map(|h| &h.snippet).collect::<Vec<_>>()
+        );
+        // A new version of a is a new document: its hit is read from the store, not the kept one.
+        let mut writer = index.writer().expect("writer");
+        let mut replaced = report("a", 2023, "培训新的文字。");
+        replaced.agency = Some("改名局".into());
+        writer.add(&replaced).expect("add");
+        writer.commit().expect("commit");
+        let after = search(&index, &query("培训"));
+        let a = after.hits.iter().find(|h| h.id == "a").expect("a is a hit");
+        assert_eq!(a.agency.as_deref(), Some("改名局"));
+        assert!(a.snippet.contains("新的文字"), "{}", a.snippet);
+        assert_eq!(reads(), 3);
     }
 
     #[test]
