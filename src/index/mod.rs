@@ -58,6 +58,9 @@ use tokenizer::{IndexTokenizer, TOKENIZER_NAME};
 /// Stored reports of recent hits kept parsed ([`FullTextIndex::stored`]): a few KB each.
 const KEPT_STORED_REPORTS: usize = 4096;
 
+/// The kept stored reports, least recently used first out.
+type KeptReports = lru::LruCache<(SegmentId, tantivy::DocId), Arc<StoredReport>>;
+
 /// The file beside tantivy's that records which schema and dictionary built the index.
 const VERSION_FILE: &str = "nianbao-index.json";
 
@@ -177,7 +180,7 @@ pub struct FullTextIndex {
     /// The clauses of recent searches of common words, evaluated.
     kept: KeptClauses,
     /// The stored reports of recent hits, parsed, by segment and document.
-    stored_reports: Mutex<lru::LruCache<(SegmentId, tantivy::DocId), Arc<StoredReport>>>,
+    stored_reports: Mutex<KeptReports>,
     /// Stored reports read from tantivy's store (tests see whether a hit was kept).
     #[cfg(test)]
     stored_reads: std::sync::atomic::AtomicUsize,
@@ -249,7 +252,7 @@ impl FullTextIndex {
             segment_values: Mutex::new(HashMap::new()),
             dictionary: Mutex::new(None),
             kept: KeptClauses::new(),
-            stored_reports: Mutex::new(lru::LruCache::new(
+            stored_reports: Mutex::new(KeptReports::new(
                 std::num::NonZeroUsize::new(KEPT_STORED_REPORTS).expect("not zero"),
             )),
             #[cfg(test)]
@@ -565,15 +568,8 @@ impl FullTextIndex {
             searcher.segment_reader(m.addr.segment_ord).segment_id(),
             m.addr.doc_id,
         );
-        let kept = |reports: &Mutex<lru::LruCache<_, Arc<StoredReport>>>| {
-            reports
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .get(&key)
-                .cloned()
-        };
-        if let Some(report) = kept(&self.stored_reports) {
-            return Ok(report);
+        if let Some(report) = self.kept_reports().get(&key) {
+            return Ok(report.clone());
         }
         #[cfg(test)]
         self.stored_reads
@@ -590,11 +586,15 @@ impl FullTextIndex {
         let report: Arc<StoredReport> = Arc::new(
             serde_json::from_str(json).map_err(|e| corrupt(format!("{:?}: {e}", m.addr)))?,
         );
+        self.kept_reports().put(key, report.clone());
+        Ok(report)
+    }
+
+    /// The kept stored reports, whatever a panicking holder left (each entry is whole).
+    fn kept_reports(&self) -> std::sync::MutexGuard<'_, KeptReports> {
         self.stored_reports
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .put(key, report.clone());
-        Ok(report)
     }
 }
 

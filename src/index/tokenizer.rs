@@ -204,7 +204,8 @@ enum TermText {
 #[derive(Default)]
 pub(crate) struct Analysis {
     terms: Vec<Term>,
-    /// The input without its junctions (see [`Junctions`]).
+    /// The input without its junctions (see [`Junctions`]); for a value of several parts
+    /// ([`index_terms`]), the texts of its compounds across punctuation.
     joined: String,
 }
 
@@ -577,8 +578,6 @@ fn index_terms(value: &str) -> Analysis {
         let first = base.saturating_add(next[slot]);
         let mut end = first;
         let part = analyze_terms(text, true);
-        let joined_base = all.joined.len();
-        all.joined.push_str(&part.joined);
         for term in part.terms {
             let Some(position) = u32::try_from(term.position)
                 .ok()
@@ -594,10 +593,16 @@ fn index_terms(value: &str) -> Analysis {
                 end: start + term.end,
                 text: match term.text {
                     TermText::Input => TermText::Input,
-                    TermText::Joined { from, to } => TermText::Joined {
-                        from: joined_base + from,
-                        to: joined_base + to,
-                    },
+                    // Only a compound's own text is copied, not the whole joined part.
+                    TermText::Joined { from, to } => {
+                        let at = all.joined.len();
+                        all.joined
+                            .push_str(part.joined.get(from..to).unwrap_or_default());
+                        TermText::Joined {
+                            from: at,
+                            to: all.joined.len(),
+                        }
+                    }
                 },
             });
         }
